@@ -1,0 +1,240 @@
+/**
+ * The `hansa` command line. Exit codes: 0 success, 1 validation findings,
+ * 2 usage or input errors. Human text goes to stderr, `--json` to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { TFunction } from 'i18next';
+import { loadConfig, isKnownLanguage, type HansaConfig } from '../config/index.js';
+import { HansaError, InputError } from '../errors/index.js';
+import { extractProject } from '../pipeline/extract.js';
+import { translateProject, type Finding } from '../pipeline/translate.js';
+import type { Project } from '../pipeline/project.js';
+import { providerNames, type ProviderName } from '../providers/index.js';
+import { segmentText } from '../segment/index.js';
+import { loadMessages, pickUiLanguage } from './messages.js';
+import { ProgressBar } from './progress.js';
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  uiLang?: string;
+  workers?: string;
+}
+
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const uiFlag = flagValue(argv, '--ui-lang');
+  const t = loadMessages(pickUiLanguage(uiFlag, io.env));
+  const color = io.stderr.isTTY === true && io.env['NO_COLOR'] === undefined;
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  const fail = (error: unknown): number => {
+    say(describeError(error, t, color));
+    return error instanceof InputError || error instanceof CommanderError ? 2 : error instanceof HansaError ? 2 : 1;
+  };
+
+  let exitCode = 0;
+  const program = new Command('hansa')
+    .description(t('program.description'))
+    .version(version, '-V, --version', t('program.version'))
+    .helpOption('-h, --help', t('program.help'))
+    .helpCommand(false)
+    .option('--config <file>', t('program.config'))
+    .option('--json', t('program.json'))
+    .option('--ui-lang <lang>', t('program.uiLang'))
+    .option('--workers <n>', t('program.workers'))
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: () => undefined,
+    });
+
+  const project = async (): Promise<Project> => {
+    const options = program.opts<GlobalOptions>();
+    const { config } = await loadConfig(io.cwd, options.config);
+    return { cwd: io.cwd, config };
+  };
+  const workers = (): number | undefined => {
+    const value = program.opts<GlobalOptions>().workers;
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InputError('config_invalid', `--workers ${value}`, { data: { key: '--workers', expected: 'a whole number from 1' } });
+    return n;
+  };
+
+  program
+    .command('translate')
+    .description(t('translate.description'))
+    .argument('[files...]', t('translate.files'))
+    .option('--to <langs>', t('translate.to'))
+    .option('--provider <names>', t('translate.provider'))
+    .option('--dry-run', t('translate.dryRun'))
+    .action(async (files: string[], options: { to?: string; provider?: string; dryRun?: boolean }) => {
+      const loaded = await project();
+      const targets = options.to === undefined ? undefined : parseLanguages(options.to);
+      const providers = options.provider === undefined ? undefined : parseProviders(options.provider);
+      const bar = new ProgressBar(io.stderr, true);
+      const summary = await translateProject(loaded, {
+        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(targets === undefined ? {} : { targetLanguages: targets }),
+        ...(providers === undefined ? {} : { providers }),
+        ...(workers() === undefined ? {} : { workers: workers() }),
+        dryRun: options.dryRun === true,
+        onProgress: (progress) => bar.update(t(`progress.${progress.phase}`), progress.done, progress.total),
+      });
+      bar.clear();
+      for (const error of summary.errors) say(describeFinding(error, t, color));
+      for (const finding of summary.findings) say(describeFinding(finding, t, color));
+      const chain = (providers ?? loaded.config.providers).filter((name) => name !== 'memory').join(', ') || 'memory';
+      for (const report of summary.languages) {
+        say(
+          summary.dryRun
+            ? t('translate.dryLanguage', { ...report, provider: chain, cost: report.estimatedCost.toFixed(2) })
+            : t('translate.language', { ...report }),
+        );
+      }
+      say(t('translate.files', { count: summary.files.length, parsed: summary.parsed }));
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      exitCode = summary.errors.length > 0 ? 2 : summary.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
+    });
+
+  program
+    .command('extract')
+    .description(t('extract.description'))
+    .argument('[files...]', t('extract.files'))
+    .action(async (files: string[]) => {
+      const loaded = await project();
+      const bar = new ProgressBar(io.stderr, true);
+      const run = await extractProject(loaded, {
+        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(workers() === undefined ? {} : { workers: workers() }),
+        onProgress: (progress) => bar.update(t('progress.extract'), progress.done, progress.total),
+      });
+      bar.clear();
+      const shown = (file: string): string => `${run.context.displayRoot}/${file}`;
+      const report = run.outcomes.map((outcome) =>
+        outcome.ok
+          ? { file: shown(outcome.file), ok: true, segments: outcome.segments, words: outcome.words, parsed: outcome.parsed }
+          : { file: shown(outcome.file), ok: false, error: outcome.error },
+      );
+      let segments = 0;
+      let words = 0;
+      for (const outcome of run.outcomes) {
+        if (outcome.ok) {
+          segments += outcome.segments;
+          words += outcome.words;
+          if (program.opts<GlobalOptions>().json !== true) say(t('extract.file', { file: shown(outcome.file), segments: outcome.segments, words: outcome.words }));
+        } else {
+          say(describeFinding({ code: outcome.error.code, severity: 'error', file: shown(outcome.file), ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data }, t, color));
+        }
+      }
+      say(t('extract.total', { files: run.outcomes.length, segments, words, parsed: run.parsed }));
+      if (program.opts<GlobalOptions>().json === true) {
+        io.stdout.write(`${JSON.stringify({ files: report, totals: { files: run.outcomes.length, segments, words, parsed: run.parsed } }, null, 2)}\n`);
+      }
+      exitCode = run.outcomes.some((outcome) => !outcome.ok) ? 2 : 0;
+    });
+
+  program
+    .command('segment')
+    .description(t('segment.description'))
+    .addOption(new Option('--lang <lang>', t('segment.lang')))
+    .action(async (options: { lang?: string }) => {
+      const lang = options.lang ?? (await project()).config.sourceLanguage;
+      parseLanguages(lang);
+      const text = await readAll(io.stdin);
+      io.stdout.write(`${JSON.stringify(segmentText(text, lang), null, 2)}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      say(`hansa: ${t('errors.prefix')}: ${error.message.replace(/^error: /, '')}`);
+      return 2;
+    }
+    return fail(error);
+  }
+}
+
+function defaultIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const index = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
+  if (index < 0) return undefined;
+  const arg = argv[index] ?? '';
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+}
+
+/** Comma-separated language codes, each known. */
+function parseLanguages(value: string): string[] {
+  const codes = value.split(',').map((code) => code.trim()).filter((code) => code !== '');
+  for (const code of codes) {
+    if (!isKnownLanguage(code)) throw new InputError('unknown_language', `unknown language ${code}`, { data: { lang: code } });
+  }
+  return codes;
+}
+
+function parseProviders(value: string): ProviderName[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!(providerNames as readonly string[]).includes(name)) {
+      throw new InputError('unknown_provider', `unknown provider ${name}`, { data: { provider: name, known: providerNames.join(', ') } });
+    }
+  }
+  return names as ProviderName[];
+}
+
+/** FILES arguments are paths from the project (`content/pl/a.md`) or from the content folder (`a.md`). */
+function relativeFiles(project: Project, files: readonly string[]): string[] {
+  const root = project.config.contentDir.replaceAll('{lang}', project.config.sourceLanguage).replace(/\/+$/, '');
+  return files.map((file) => {
+    const normal = file.replace(/\\/g, '/').replace(/^\.\//, '');
+    return normal.startsWith(`${root}/`) ? normal.slice(root.length + 1) : normal;
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function red(text: string, color: boolean): string {
+  return color ? `\u001b[31m${text}\u001b[39m` : text;
+}
+
+/** `file:line: error: reason`, in the interface language. */
+function describeFinding(finding: Finding, t: TFunction, color: boolean): string {
+  const where = finding.file + (finding.line === undefined ? '' : `:${finding.line}`);
+  const key = finding.code in (finding.data ?? {}) ? '' : finding.code;
+  const message = t([`errors.${key}`, `finding.${key}`], { ...(finding.data ?? {}), defaultValue: finding.message });
+  return `${where}: ${red(t('errors.prefix'), color)}: ${message}`;
+}
+
+function describeError(error: unknown, t: TFunction, color: boolean): string {
+  if (error instanceof HansaError) {
+    const message = t(`errors.${error.code}`, { ...error.data, defaultValue: error.message });
+    return `${error.location === undefined ? 'hansa' : error.location}: ${red(t('errors.prefix'), color)}: ${message}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `hansa: ${red(t('errors.prefix'), color)}: ${t('errors.unexpected', { message })}`;
+}
+
+export type { HansaConfig };

@@ -1,0 +1,143 @@
+/**
+ * `hansa.config.json`: what a project says about itself. Validated with zod; every
+ * problem names the key and what was expected. Absent file → the defaults below.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors/index.js';
+import { isKnownLanguage } from './languages.js';
+
+export { isKnownLanguage, languageName } from './languages.js';
+
+const language = z
+  .string()
+  .refine(isKnownLanguage, { message: 'a known language code (BCP 47, e.g. "en", "sv", "nb")' });
+
+const providerName = z.enum(['memory', 'copy', 'pseudo']);
+
+/** The configuration file's shape. Unknown keys are errors, so typos are caught. */
+export const configSchema = z
+  .object({
+    /** Language of the source articles. Default `pl`. */
+    sourceLanguage: language.default('pl'),
+    /** Languages to translate into. Default `en`, `sv`. */
+    targetLanguages: z.array(language).min(1).default(['en', 'sv']),
+    /** Folder of source articles; `{lang}` stands for the source language. Default `content/{lang}`. */
+    contentDir: z.string().min(1).default('content/{lang}'),
+    /** Globs of articles below `contentDir`. Default `**\/*.md`. */
+    include: z.array(z.string().min(1)).min(1).default(['**/*.md']),
+    /** Globs below `contentDir` left out. Default none. */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Where translated articles go. Default `dist`. */
+    outDir: z.string().min(1).default('dist'),
+    /** Provider chain, tried in order. Default `["memory"]`. */
+    providers: z.array(providerName).min(1).default(['memory']),
+    frontmatter: z
+      .object({
+        /** Frontmatter keys whose values are translated. Default `title`, `description`, `summary`, `tags`. */
+        translatable: z.array(z.string().min(1)).default(['title', 'description', 'summary', 'tags']),
+      })
+      .strict()
+      .default({ translatable: ['title', 'description', 'summary', 'tags'] }),
+    /** Worker threads for extraction: a number from 1, or `auto` (one per core, at most 4). Default `auto`. */
+    workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    feed: z
+      .object({
+        /** Title of each language's JSON feed. Default `Hansa`. */
+        title: z.string().default('Hansa'),
+        /** Public URL the `dist/` folder is served from; feed item URLs are built on it. Default none. */
+        baseUrl: z.url().optional(),
+      })
+      .strict()
+      .default({ title: 'Hansa' }),
+  })
+  .strict();
+
+/** A validated configuration with defaults applied. */
+export type HansaConfig = z.infer<typeof configSchema>;
+
+/** Names of the configuration file looked for in the project folder. */
+export const configFileName = 'hansa.config.json';
+
+/** The defaults: what a project without a config file gets. */
+export function defaultConfig(): HansaConfig {
+  return configSchema.parse({});
+}
+
+/**
+ * Load and validate the configuration. With no `file`, `hansa.config.json` in `cwd`
+ * is read when it exists, else the defaults apply.
+ */
+export async function loadConfig(cwd: string, file?: string): Promise<{ config: HansaConfig; file: string | undefined }> {
+  const target = file === undefined ? path.join(cwd, configFileName) : path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch (error) {
+    if (file === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultConfig(), file: undefined };
+    throw new InputError('config_unreadable', `cannot read ${target}`, { file: target, cause: error, data: { reason: (error as Error).message } });
+  }
+  return { config: parseConfig(text, path.relative(cwd, target) || target), file: target };
+}
+
+/** Validate configuration text; the first problem becomes an `InputError` with key and line. */
+export function parseConfig(text: string, file: string): HansaConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const line = position === undefined ? 1 : lineOf(text, Number(position));
+    throw new InputError('config_invalid', `invalid JSON: ${(error as Error).message}`, { file, line, data: { key: '(file)', expected: 'valid JSON' } });
+  }
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const keyPath = issue === undefined ? [] : issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+  const key = keyPath.map(String).join('.') || '(root)';
+  const expected = issue === undefined ? 'a valid value' : describeIssue(issue);
+  throw new InputError('config_invalid', `${key}: ${expected}`, { file, line: lineOfKey(text, keyPath), data: { key, expected } });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key (known keys: ${knownKeys(issue.path).join(', ')})`;
+  return issue.message;
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let shape: z.ZodType = configSchema;
+  for (const key of path) {
+    const inner = unwrap(shape);
+    if (!(inner instanceof z.ZodObject)) return [];
+    const next = (inner.shape as Record<string, z.ZodType>)[String(key)];
+    if (next === undefined) return [];
+    shape = next;
+  }
+  const inner = unwrap(shape);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+  return current;
+}
+
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/** Line of the last key of `keyPath` that can be found in the JSON text. */
+function lineOfKey(text: string, keyPath: readonly PropertyKey[]): number {
+  let from = 0;
+  let line = 1;
+  for (const key of keyPath) {
+    if (typeof key !== 'string') continue;
+    const at = text.indexOf(`"${key}"`, from);
+    if (at < 0) break;
+    from = at;
+    line = lineOf(text, at);
+  }
+  return line;
+}

@@ -1,0 +1,419 @@
+/**
+ * Extraction: mdast in, units and segments out.
+ *
+ * 1. A unit is a heading, paragraph or table cell (paragraphs of list items, block
+ *    quotes and footnotes included), a link definition's title, or a translatable
+ *    frontmatter value. Code, HTML blocks, URLs and math are never units.
+ * 2. Inline markup becomes codes: paired for emphasis, strong, delete and links;
+ *    standalone for inline code, images, breaks, inline HTML, footnote references
+ *    and autolinks (whose text is their URL). A code's content is never sent.
+ * 3. Image alt and title and link titles are segments of their own.
+ * 4. Sentences are cut by the segmentation rules of the source language, but never
+ *    inside a paired code: `<pc>` cannot cross segments.
+ * 5. A segment's id hashes its text and code kinds, not its position.
+ */
+import { createHash } from 'node:crypto';
+import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, TableCell } from 'mdast';
+import { splitSentences } from '../segment/index.js';
+import { readFrontmatter } from './frontmatter.js';
+import { parseMarkdown } from './parse.js';
+import { escapeText } from './tagged.js';
+import type {
+  BlockUnit,
+  CodeKind,
+  Construct,
+  ExtractedDocument,
+  InlineCode,
+  MetaValue,
+  NodeData,
+  Piece,
+  Segment,
+  SegmentRole,
+  Unit,
+} from './types.js';
+import { pairedKinds } from './types.js';
+
+/** Options of `extractDocument`. */
+export interface ExtractOptions {
+  /** Source language code, for sentence rules. Default `pl`. */
+  readonly lang?: string;
+  /** Frontmatter keys whose values are translated. Default `title`, `description`, `summary`, `tags`. */
+  readonly translatableKeys?: readonly string[];
+  /** Path for error messages. */
+  readonly file?: string;
+}
+
+export const defaultTranslatableKeys: readonly string[] = ['title', 'description', 'summary', 'tags'];
+
+type Item =
+  | { readonly type: 'text'; readonly value: string }
+  | { readonly type: 'open' | 'close' | 'ph'; readonly code: number };
+
+/** Placeholder that stands for one code while sentences are cut. */
+const placeholder = '\uE000';
+
+/** Hash of a source file, as recorded in outputs and caches. */
+export function hashSource(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+/** Parse and extract a Markdown document. */
+export function extractDocument(source: string, options: ExtractOptions = {}): ExtractedDocument {
+  const tree = parseMarkdown(source);
+  return extractFromTree(tree, source, options);
+}
+
+/** Extract units and segments from a parsed tree of `source`. */
+export function extractFromTree(tree: Root, source: string, options: ExtractOptions = {}): ExtractedDocument {
+  const builder = new DocumentBuilder(source, options);
+  builder.visit(tree, []);
+  return builder.finish();
+}
+
+class DocumentBuilder {
+  readonly units: Unit[] = [];
+  readonly segments: Segment[] = [];
+  meta: Record<string, unknown> = {};
+  readonly #source: string;
+  readonly #lang: string;
+  readonly #keys: readonly string[];
+  readonly #file: string | undefined;
+
+  constructor(source: string, options: ExtractOptions) {
+    this.#source = source;
+    this.#lang = options.lang ?? 'pl';
+    this.#keys = options.translatableKeys ?? defaultTranslatableKeys;
+    this.#file = options.file;
+  }
+
+  finish(): ExtractedDocument {
+    return { sourceHash: hashSource(this.#source), meta: this.meta, units: this.units, segments: this.segments };
+  }
+
+  visit(node: Nodes, ancestors: readonly Nodes[]): void {
+    switch (node.type) {
+      case 'yaml':
+        this.#frontmatter(node.value, node.position?.start.offset, node.position?.start.line);
+        return;
+      case 'paragraph':
+        this.#block(node, 'paragraph');
+        return;
+      case 'heading':
+        this.#block(node, headingConstruct(node, this.#source));
+        return;
+      case 'tableCell':
+        this.#block(node, 'tableCell');
+        return;
+      case 'definition':
+        this.#definition(node);
+        return;
+      default:
+        break;
+    }
+    if ('children' in node) {
+      const next = [...ancestors, node];
+      for (const child of node.children) this.visit(child, next);
+    }
+  }
+
+  #segment(source: string, codeKinds: readonly CodeKind[], role: SegmentRole): number {
+    const text = plainOf(source);
+    const segment: Segment = {
+      id: segmentId(source, codeKinds, role),
+      source,
+      codeKinds,
+      role,
+      translatable: /\p{L}/u.test(text),
+      words: countWords(text),
+      characters: text.length,
+    };
+    this.segments.push(segment);
+    return this.segments.length - 1;
+  }
+
+  #attribute(value: string | null | undefined, role: SegmentRole): number | undefined {
+    if (value === null || value === undefined || !/\p{L}/u.test(value)) return undefined;
+    return this.#segment(escapeText(normalizeSpace(value)), [], role);
+  }
+
+  #frontmatter(yamlText: string, offset: number | undefined, line: number | undefined): void {
+    // The YAML text starts on the line after the opening fence.
+    const start = this.#source.indexOf('\n', offset ?? 0) + 1;
+    const read = readFrontmatter(yamlText, { file: this.#file, firstLine: (line ?? 1) + 1 });
+    this.meta = read.data;
+    const values: MetaValue[] = [];
+    for (const key of this.#keys) {
+      const value = read.data[key];
+      const role: SegmentRole = key === 'tags' ? 'tag' : 'meta';
+      if (typeof value === 'string') {
+        const segment = this.#attribute(value, role);
+        if (segment !== undefined) values.push({ path: [key], segment });
+      } else if (Array.isArray(value)) {
+        value.forEach((entry: unknown, index) => {
+          if (typeof entry !== 'string') return;
+          const segment = this.#attribute(entry, role);
+          if (segment !== undefined) values.push({ path: [key, index], segment });
+        });
+      }
+    }
+    this.units.push({ type: 'frontmatter', start, end: start + yamlText.length, values });
+  }
+
+  #definition(node: Definition): void {
+    const title = this.#attribute(node.title, 'title');
+    const position = node.position;
+    if (title === undefined || position?.start.offset === undefined || position.end.offset === undefined) return;
+    this.units.push({
+      type: 'definition',
+      start: position.start.offset,
+      end: position.end.offset,
+      line: position.start.line,
+      data: { identifier: node.identifier, label: node.label ?? null, url: node.url, title: node.title ?? null },
+      title,
+    });
+  }
+
+  #block(node: Paragraph | Heading | TableCell, construct: Construct): void {
+    const first = node.children[0];
+    const last = node.children.at(-1);
+    const start = first?.position?.start.offset;
+    const end = last?.position?.end.offset;
+    if (first === undefined || start === undefined || end === undefined) return;
+    const codes: InlineCode[] = [];
+    const items: Item[] = [];
+    for (const child of node.children) this.#flatten(child, codes, items);
+    const pieces = this.#pieces(items, codes);
+    if (!pieces.some((piece) => 'segment' in piece)) return;
+    this.units.push({
+      type: 'block',
+      construct,
+      start,
+      end,
+      line: first.position?.start.line ?? 1,
+      prefix: continuationPrefix(this.#source, start),
+      codes,
+      pieces,
+    });
+  }
+
+  #flatten(node: PhrasingContent, codes: InlineCode[], items: Item[]): void {
+    if (node.type === 'text') {
+      items.push({ type: 'text', value: node.value });
+      return;
+    }
+    const kind = codeKindOf(node);
+    const code: InlineCode = { kind, data: dataOf(node), ...this.#attributesOf(node, kind) };
+    codes.push(code);
+    const index = codes.length - 1;
+    if (pairedKinds.has(kind) && 'children' in node) {
+      items.push({ type: 'open', code: index });
+      for (const child of node.children) this.#flatten(child, codes, items);
+      items.push({ type: 'close', code: index });
+    } else {
+      items.push({ type: 'ph', code: index });
+    }
+  }
+
+  #attributesOf(node: PhrasingContent, kind: CodeKind): Pick<InlineCode, 'attributes'> {
+    if (kind === 'image' && node.type === 'image') {
+      const alt = this.#attribute(node.alt, 'alt');
+      const title = this.#attribute(node.title, 'title');
+      return alt === undefined && title === undefined ? {} : { attributes: { alt, title } };
+    }
+    if (kind === 'imageReference' && node.type === 'imageReference') {
+      const alt = this.#attribute(node.alt, 'alt');
+      return alt === undefined ? {} : { attributes: { alt } };
+    }
+    if (kind === 'link' && node.type === 'link') {
+      const title = this.#attribute(node.title, 'title');
+      return title === undefined ? {} : { attributes: { title } };
+    }
+    return {};
+  }
+
+  /** Cut the unit's items into sentences and the whitespace between them. */
+  #pieces(items: readonly Item[], codes: readonly InlineCode[]): Piece[] {
+    const { flat, starts, depth } = flatten(items);
+    const spans = mergeInsidePairs(splitSentences(flat, this.#lang), flat, depth);
+    const pieces: Piece[] = [];
+    let cursor = 0;
+    for (const span of spans) {
+      if (span.start > cursor) pieces.push({ gap: flat.slice(cursor, span.start) });
+      const slice = sliceItems(items, starts, span.start, span.end);
+      const { tagged, kinds, codeMap } = renderSegment(slice, codes);
+      pieces.push({ segment: this.#segment(tagged, kinds, 'text'), codes: codeMap });
+      cursor = span.end;
+    }
+    if (cursor < flat.length) pieces.push({ gap: flat.slice(cursor) });
+    return pieces;
+  }
+}
+
+function headingConstruct(node: Heading, source: string): Construct {
+  const start = node.position?.start.offset ?? 0;
+  return source.charCodeAt(start) === 35 /* # */ ? 'headingAtx' : 'headingSetext';
+}
+
+function codeKindOf(node: PhrasingContent): CodeKind {
+  switch (node.type) {
+    case 'emphasis':
+    case 'strong':
+    case 'delete':
+    case 'linkReference':
+    case 'inlineCode':
+    case 'image':
+    case 'imageReference':
+    case 'break':
+    case 'html':
+    case 'footnoteReference':
+      return node.type;
+    case 'link':
+      return isAutolink(node.url, node.children) ? 'autolink' : 'link';
+    default:
+      // Phrasing nodes of other extensions pass through untouched.
+      return 'html';
+  }
+}
+
+function isAutolink(url: string, children: readonly PhrasingContent[]): boolean {
+  const only = children[0];
+  if (children.length !== 1 || only?.type !== 'text') return false;
+  const text = only.value;
+  return url === text || url === `mailto:${text}` || url === `http://${text}` || url === `https://${text}`;
+}
+
+/** A node's attributes, children and position left out; autolinks keep their text. */
+function dataOf(node: PhrasingContent): NodeData {
+  const data: Record<string, string | number | boolean | null> = { type: node.type };
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'children' || key === 'position' || key === 'data' || key === 'type') continue;
+    if (value === undefined) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) data[key] = value;
+  }
+  if (node.type === 'link' && node.children[0]?.type === 'text' && node.children.length === 1) {
+    data['text'] = node.children[0].value;
+  }
+  if (codeKindOf(node) === 'html' && node.type !== 'html') data['raw'] = JSON.stringify(node);
+  return data;
+}
+
+function flatten(items: readonly Item[]): { flat: string; starts: number[]; depth: Int16Array } {
+  let flat = '';
+  const starts: number[] = [];
+  for (const item of items) {
+    starts.push(flat.length);
+    flat += item.type === 'text' ? normalizeSpace(item.value) : placeholder;
+  }
+  // depth[i]: paired codes open just before flat position i.
+  const depth = new Int16Array(flat.length + 1);
+  let d = 0;
+  let itemIndex = 0;
+  for (let position = 0; position <= flat.length; position++) {
+    while (itemIndex < items.length && (starts[itemIndex] ?? 0) < position) {
+      const item = items[itemIndex];
+      if (item?.type === 'open') d += 1;
+      else if (item?.type === 'close') d -= 1;
+      itemIndex += 1;
+    }
+    depth[position] = d;
+  }
+  return { flat, starts, depth };
+}
+
+/** Join sentences whose boundary falls inside a paired code, or whose gap is not whitespace. */
+function mergeInsidePairs(
+  spans: readonly { start: number; end: number }[],
+  flat: string,
+  depth: Int16Array,
+): { start: number; end: number }[] {
+  const merged: { start: number; end: number }[] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    if (previous !== undefined) {
+      const gap = flat.slice(previous.end, span.start);
+      if ((depth[span.start] ?? 0) > 0 || /\S/u.test(gap)) {
+        previous.end = span.end;
+        continue;
+      }
+    }
+    merged.push({ start: span.start, end: span.end });
+  }
+  return merged;
+}
+
+/** The items between two flat offsets, text items cut at the edges. */
+function sliceItems(items: readonly Item[], starts: readonly number[], from: number, to: number): Item[] {
+  const out: Item[] = [];
+  items.forEach((item, index) => {
+    const start = starts[index] ?? 0;
+    if (item.type !== 'text') {
+      if (start >= from && start < to) out.push(item);
+      return;
+    }
+    const value = normalizeSpace(item.value);
+    const end = start + value.length;
+    if (end <= from || start >= to) return;
+    out.push({ type: 'text', value: value.slice(Math.max(0, from - start), Math.min(value.length, to - start)) });
+  });
+  return out;
+}
+
+function renderSegment(
+  items: readonly Item[],
+  codes: readonly InlineCode[],
+): { tagged: string; kinds: CodeKind[]; codeMap: number[] } {
+  const local = new Map<number, number>();
+  const codeMap: number[] = [];
+  const kinds: CodeKind[] = [];
+  let tagged = '';
+  const idOf = (code: number): number => {
+    let id = local.get(code);
+    if (id === undefined) {
+      codeMap.push(code);
+      kinds.push(codes[code]?.kind ?? 'html');
+      id = codeMap.length;
+      local.set(code, id);
+    }
+    return id;
+  };
+  for (const item of items) {
+    if (item.type === 'text') tagged += escapeText(item.value);
+    else if (item.type === 'open') tagged += `<pc id="${idOf(item.code)}">`;
+    else if (item.type === 'close') tagged += '</pc>';
+    else tagged += `<ph id="${idOf(item.code)}"/>`;
+  }
+  return { tagged, kinds, codeMap };
+}
+
+/** Soft line breaks and the indentation around them read as one space. */
+export function normalizeSpace(value: string): string {
+  return value.includes('\n') || value.includes('\r') ? value.replace(/[ \t]*\r?\n[ \t]*/g, ' ') : value;
+}
+
+function plainOf(tagged: string): string {
+  return tagged.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt);/g, (_, n: string) => (n === 'amp' ? '&' : n === 'lt' ? '<' : '>'));
+}
+
+/** Words as translators count them: runs of letters and digits. */
+export function countWords(text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’.-]*/gu)) count += 1;
+  return count;
+}
+
+function segmentId(tagged: string, kinds: readonly CodeKind[], role: SegmentRole): string {
+  return createHash('sha256')
+    .update(`${role}\u0000${kinds.join(',')}\u0000${tagged}`)
+    .digest('hex')
+    .slice(0, 20);
+}
+
+/**
+ * What a continuation line of content starting at `offset` begins with: block quote
+ * markers are kept, list markers and footnote labels become spaces of the same width.
+ */
+export function continuationPrefix(source: string, offset: number): string {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  const lead = source.slice(lineStart, offset);
+  return lead.replace(/[^>\s]/g, ' ').replace(/\t/g, '    ');
+}

@@ -1,0 +1,199 @@
+/**
+ * The extraction stage over a whole project: which files changed, who parses them,
+ * and the content-hash cache in `.hansa/extract/`.
+ *
+ * 1. A file whose size and modification time match the manifest is not even read.
+ * 2. A file whose bytes hash to what the manifest holds is read but not parsed.
+ * 3. Everything else is parsed, on worker threads when there is enough of it.
+ * 4. A bad file becomes an error entry; the others go on.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { writeFileAtomic, listFiles } from '../files/index.js';
+import type { ExtractedDocument } from '../markdown/index.js';
+import { cachedDocumentPath, extractFile, type ExtractContext, type FileOutcome } from './extract-file.js';
+import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
+
+/** Bump when extraction output changes shape or rules, so old caches are not trusted. */
+const extractionVersion = '1';
+
+const manifestSchema = z.object({
+  key: z.string(),
+  files: z.record(
+    z.string(),
+    z.object({ size: z.number(), mtimeMs: z.number(), hash: z.string(), segments: z.number(), words: z.number() }),
+  ),
+});
+type Manifest = z.infer<typeof manifestSchema>;
+
+/** Progress of a long stage. */
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Options of `extractProject`. */
+export interface ExtractProjectOptions {
+  /** Files to extract, relative to the content folder; default: all the config includes. */
+  readonly files?: readonly string[];
+  /** Worker threads; default from the config (`auto`: one per core, at most 4). 1 = main thread only. */
+  readonly workers?: number;
+  /** Called as files finish. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** The result of extracting a project. */
+export interface ExtractRun {
+  /** Every file's outcome, in path order. */
+  readonly outcomes: readonly FileOutcome[];
+  /** How many files were parsed (not served from the cache). */
+  readonly parsed: number;
+  /** Load the extracted document of a successful file. */
+  load(file: string): Promise<ExtractedDocument>;
+  readonly context: ExtractContext;
+}
+
+/** The context workers need, from a project. */
+export function extractContext(project: Project): ExtractContext {
+  const { sourceLanguage, frontmatter } = project.config;
+  const key = createHash('sha256')
+    .update(JSON.stringify({ extractionVersion, sourceLanguage, keys: frontmatter.translatable }))
+    .digest('hex');
+  const root = contentRoot(project);
+  return {
+    root,
+    displayRoot: displayPath(project, root),
+    docsDir: path.join(cacheRoot(project), 'extract', 'docs'),
+    key,
+    lang: sourceLanguage,
+    translatableKeys: frontmatter.translatable,
+  };
+}
+
+/** Extract every file of the project, using and updating the cache. */
+export async function extractProject(project: Project, options: ExtractProjectOptions = {}): Promise<ExtractRun> {
+  const context = extractContext(project);
+  const manifestFile = path.join(cacheRoot(project), 'extract', 'manifest.json');
+  const manifest = await readManifest(manifestFile, context.key);
+  const files = options.files ?? (await listFiles(context.root, project.config.include, project.config.exclude));
+
+  const outcomes = new Map<string, FileOutcome>();
+  const work: { file: string; known?: string; size: number }[] = [];
+  await Promise.all(
+    files.map(async (file) => {
+      const entry = manifest.files[file];
+      let info;
+      try {
+        info = await stat(path.join(context.root, file));
+      } catch {
+        work.push({ file, size: 0 });
+        return;
+      }
+      if (entry !== undefined && entry.size === info.size && entry.mtimeMs === info.mtimeMs) {
+        outcomes.set(file, { file, ok: true, ...entry, parsed: false });
+      } else {
+        work.push({ file, size: info.size, ...(entry === undefined ? {} : { known: entry.hash }) });
+      }
+    }),
+  );
+  work.sort((a, b) => b.size - a.size);
+
+  let done = outcomes.size;
+  const report = (outcome: FileOutcome): void => {
+    outcomes.set(outcome.file, outcome);
+    done += 1;
+    options.onProgress?.({ done, total: files.length });
+  };
+  const workers = Math.min(options.workers ?? configuredWorkers(project.config.workers), work.length);
+  const bytes = work.reduce((sum, item) => sum + item.size, 0);
+  if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work, context, workers, report);
+  else for (const item of work) report(await extractFile(item.file, context, item.known));
+
+  const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
+  if (work.length > 0) {
+    await writeManifest(manifestFile, context.key, manifest.files, sorted);
+  }
+  const byFile = new Map(sorted.map((outcome) => [outcome.file, outcome]));
+  return {
+    outcomes: sorted,
+    parsed: sorted.filter((outcome) => outcome.ok && outcome.parsed).length,
+    context,
+    async load(file: string): Promise<ExtractedDocument> {
+      const outcome = byFile.get(file);
+      if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
+      return JSON.parse(await readFile(cachedDocumentPath(context, outcome.hash), 'utf8')) as ExtractedDocument;
+    },
+  };
+}
+
+function configuredWorkers(setting: number | 'auto'): number {
+  return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
+}
+
+const workerFile = fileURLToPath(new URL('./extract-worker.js', import.meta.url));
+
+/** Hand batches of files to a pool of workers, the biggest files first. */
+async function extractOnWorkers(
+  work: readonly { file: string; known?: string }[],
+  context: ExtractContext,
+  count: number,
+  report: (outcome: FileOutcome) => void,
+): Promise<void> {
+  const batchSize = Math.max(1, Math.min(16, Math.ceil(work.length / (count * 8))));
+  let next = 0;
+  const takeBatch = (): { file: string; known?: string }[] => {
+    const batch = work.slice(next, next + batchSize);
+    next += batch.length;
+    return batch;
+  };
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const worker = new Worker(workerFile, { workerData: context });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const send = (): void => {
+            const batch = takeBatch();
+            if (batch.length === 0) resolve();
+            else worker.postMessage({ files: batch });
+          };
+          worker.on('message', (outcomes: FileOutcome[]) => {
+            for (const outcome of outcomes) report(outcome);
+            send();
+          });
+          worker.on('error', reject);
+          send();
+        });
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+}
+
+async function readManifest(file: string, key: string): Promise<Manifest> {
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (parsed.success && parsed.data.key === key) return parsed.data;
+  } catch {
+    // Missing or damaged: the cache is rebuilt.
+  }
+  return { key, files: {} };
+}
+
+async function writeManifest(file: string, key: string, previous: Manifest['files'], outcomes: readonly FileOutcome[]): Promise<void> {
+  const files: Manifest['files'] = { ...previous };
+  for (const outcome of outcomes) {
+    if (!outcome.ok) {
+      delete files[outcome.file];
+      continue;
+    }
+    files[outcome.file] = { size: outcome.size, mtimeMs: outcome.mtimeMs, hash: outcome.hash, segments: outcome.segments, words: outcome.words };
+  }
+  await writeFileAtomic(file, JSON.stringify({ key, files }));
+}

@@ -1,0 +1,260 @@
+/**
+ * `hansa translate`: extract → leverage memory → providers → validate → merge → write.
+ *
+ * 1. Each distinct segment is translated once per language, however often it occurs.
+ * 2. Tags come from locale resources; everything else goes down the provider chain,
+ *    in order, until a provider gives a valid answer.
+ * 3. An answer whose codes do not match its source is never used: the next provider
+ *    gets the segment, and if none can, the source text stays with a finding.
+ * 4. Outputs are written atomically; a bad source file is reported and skipped.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { ProviderName } from '../providers/index.js';
+import { createCopyProvider, createMemoryProvider, createPseudoProvider, type Provider } from '../providers/index.js';
+import { TranslationMemory } from '../memory/index.js';
+import { escapeText, mergeDocument, plainText, readTarget, type ExtractedDocument, type Segment } from '../markdown/index.js';
+import { writeFileAtomic } from '../files/index.js';
+import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
+import { extractProject, type Progress } from './extract.js';
+import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
+import { loadTagTranslator } from './tags.js';
+
+/** A problem with one segment or file; it never stops the other files. */
+export interface Finding {
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  readonly line?: number;
+  readonly lang?: string;
+  readonly segment?: string;
+  readonly message: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+}
+
+/** Options of `translateProject`. */
+export interface TranslateOptions {
+  /** Files relative to the content folder; default all. */
+  readonly files?: readonly string[];
+  /** Target languages; default the config's. */
+  readonly targetLanguages?: readonly string[];
+  /** Provider chain; default the config's. */
+  readonly providers?: readonly ProviderName[];
+  /** Count what would be sent and what it would cost; call and write nothing. */
+  readonly dryRun?: boolean;
+  readonly workers?: number;
+  readonly onProgress?: (progress: Progress & { readonly phase: 'extract' | 'translate' }) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Per-language totals of a run. */
+export interface LanguageReport {
+  readonly lang: string;
+  readonly files: number;
+  readonly segments: number;
+  readonly translated: number;
+  readonly untranslated: number;
+  /** Characters sent (or, in a dry run, to be sent) to providers that are not the memory. */
+  readonly characters: number;
+  readonly requests: number;
+  readonly estimatedCost: number;
+  readonly byOrigin: Readonly<Record<string, number>>;
+}
+
+/** What a translate run did. */
+export interface TranslateSummary {
+  readonly dryRun: boolean;
+  readonly files: readonly { readonly file: string; readonly ok: boolean; readonly segments: number; readonly words: number; readonly outputs: readonly string[] }[];
+  readonly languages: readonly LanguageReport[];
+  readonly errors: readonly Finding[];
+  readonly findings: readonly Finding[];
+  readonly parsed: number;
+}
+
+/** Build the provider chain by name. */
+export function createProviders(project: Project, names: readonly ProviderName[]): Provider[] {
+  const memories = new Map<string, Promise<TranslationMemory>>();
+  const memoryFor = (lang: string): Promise<TranslationMemory> => {
+    let memory = memories.get(lang);
+    if (memory === undefined) {
+      memory = TranslationMemory.open(path.join(cacheRoot(project), 'memory'), project.config.sourceLanguage, lang);
+      memories.set(lang, memory);
+    }
+    return memory;
+  };
+  return names.map((name) => {
+    switch (name) {
+      case 'copy':
+        return createCopyProvider();
+      case 'pseudo':
+        return createPseudoProvider();
+      case 'memory':
+        return createMemoryProvider(memoryFor);
+    }
+  });
+}
+
+/** Run the whole pipeline. */
+export async function translateProject(project: Project, options: TranslateOptions = {}): Promise<TranslateSummary> {
+  const { config } = project;
+  const languages = options.targetLanguages ?? config.targetLanguages;
+  const providers = createProviders(project, options.providers ?? config.providers);
+  const extraction = await extractProject(project, {
+    ...(options.files === undefined ? {} : { files: options.files }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    onProgress: (progress) => options.onProgress?.({ ...progress, phase: 'extract' }),
+  });
+  const root = contentRoot(project);
+  const errors: Finding[] = [];
+  const documents: { file: string; document: ExtractedDocument }[] = [];
+  for (const outcome of extraction.outcomes) {
+    if (outcome.ok) documents.push({ file: outcome.file, document: await extraction.load(outcome.file) });
+    else errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+  }
+
+  const tags = await loadTagTranslator(project.cwd, languages);
+  const findings: Finding[] = [];
+  const reports: LanguageReport[] = [];
+  const outputs = new Map<string, string[]>();
+  const totalSteps = languages.length * documents.length;
+  let step = 0;
+
+  for (const lang of languages) {
+    options.signal?.throwIfAborted();
+    const accepted = new Map<string, { target: string; origin: string }>();
+    const pending = new Map<string, Segment>();
+    for (const { document } of documents) {
+      for (const segment of document.segments) {
+        if (!segment.translatable || accepted.has(segment.id)) continue;
+        const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
+        if (tag !== undefined) accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
+        else pending.set(segment.id, segment);
+      }
+    }
+    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings });
+    const byOrigin: Record<string, number> = {};
+    for (const { origin } of accepted.values()) byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
+    reports.push({
+      lang,
+      files: documents.length,
+      segments: accepted.size + pending.size,
+      translated: accepted.size,
+      untranslated: pending.size,
+      ...sent,
+      byOrigin,
+    });
+    if (options.dryRun === true) continue;
+
+    for (const { file, document } of documents) {
+      const source = await readFile(path.join(root, file), 'utf8');
+      const targets = document.segments.map((segment) => accepted.get(segment.id)?.target);
+      const sourcePath = `${extraction.context.displayRoot}/${file}`;
+      const { output, problems } = mergeDocument(source, document, targets, {
+        frontmatter: translationFrontmatter({
+          lang,
+          sourceLanguage: config.sourceLanguage,
+          sourcePath,
+          relativePath: file,
+          sourceHash: document.sourceHash,
+          status: statusOf(document, accepted),
+          targetLanguages: config.targetLanguages.includes(lang) ? config.targetLanguages : [...config.targetLanguages, lang],
+        }),
+      });
+      for (const problem of problems) {
+        findings.push({ code: problem.problem.code, severity: 'error', file: sourcePath, line: problem.line, lang, segment: document.segments[problem.segment]?.id ?? '', message: 'translation left out: its codes do not match the source' });
+      }
+      const target = path.resolve(project.cwd, config.outDir, lang, file);
+      await writeFileAtomic(target, output);
+      outputs.set(file, [...(outputs.get(file) ?? []), displayPath(project, target)]);
+      step += 1;
+      options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
+    }
+    await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+  }
+
+  return {
+    dryRun: options.dryRun ?? false,
+    files: extraction.outcomes.map((outcome) => ({
+      file: `${extraction.context.displayRoot}/${outcome.file}`,
+      ok: outcome.ok,
+      segments: outcome.ok ? outcome.segments : 0,
+      words: outcome.ok ? outcome.words : 0,
+      outputs: outputs.get(outcome.file) ?? [],
+    })),
+    languages: reports,
+    errors,
+    findings,
+    parsed: extraction.parsed,
+  };
+}
+
+/** Send pending segments down the provider chain; accepted ones move to `accepted`. */
+async function runChain(
+  providers: readonly Provider[],
+  pending: Map<string, Segment>,
+  accepted: Map<string, { target: string; origin: string }>,
+  context: { project: Project; lang: string; dryRun: boolean; signal: AbortSignal | undefined; findings: Finding[] },
+): Promise<{ characters: number; requests: number; estimatedCost: number }> {
+  let characters = 0;
+  let requests = 0;
+  let estimatedCost = 0;
+  for (const provider of providers) {
+    if (pending.size === 0) break;
+    const batches = batchesFor(provider, [...pending.values()]);
+    const isLocal = provider.name === 'memory';
+    if (!isLocal) {
+      const chars = [...pending.values()].reduce((sum, segment) => sum + segment.characters, 0);
+      characters += chars;
+      requests += batches.length;
+      estimatedCost += (chars / 1_000_000) * provider.capabilities.pricePerMillionCharacters;
+    }
+    if (context.dryRun && !isLocal) break;
+    for (const batch of batches) {
+      const results = await provider.translate({
+        sourceLanguage: context.project.config.sourceLanguage,
+        targetLanguage: context.lang,
+        segments: batch.map((segment) => ({ id: segment.id, source: segment.source })),
+        ...(context.signal === undefined ? {} : { signal: context.signal }),
+      });
+      for (const result of results) {
+        const segment = pending.get(result.id);
+        if (segment === undefined) continue;
+        const read = readTarget(segment.source, result.target);
+        if ('problem' in read) continue;
+        accepted.set(result.id, { target: result.target, origin: result.origin });
+        pending.delete(result.id);
+      }
+    }
+  }
+  return { characters, requests, estimatedCost };
+}
+
+/** Cut segments into requests under the provider's count and character limits. */
+function batchesFor(provider: Provider, segments: readonly Segment[]): Segment[][] {
+  const { maxSegmentsPerRequest, maxCharactersPerRequest } = provider.capabilities;
+  const batches: Segment[][] = [];
+  let current: Segment[] = [];
+  let chars = 0;
+  for (const segment of segments) {
+    if (current.length > 0 && (current.length >= maxSegmentsPerRequest || chars + segment.source.length > maxCharactersPerRequest)) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(segment);
+    chars += segment.source.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function statusOf(document: ExtractedDocument, accepted: ReadonlyMap<string, { origin: string }>): TranslationStatus {
+  let machine = false;
+  for (const segment of document.segments) {
+    if (!segment.translatable) continue;
+    const entry = accepted.get(segment.id);
+    if (entry === undefined) return 'partial';
+    if (entry.origin.startsWith('mt:')) machine = true;
+  }
+  return machine ? 'machine' : 'complete';
+}

@@ -1,0 +1,25 @@
+import type { Provider, TranslationRequest, TranslationResult } from './types.js';
+
+/**
+ * `copy`: the target is the source. For fidelity tests (the output must equal the
+ * input byte for byte) and for content that is not to be translated.
+ */
+export function createCopyProvider(): Provider {
+  return {
+    name: 'copy',
+    capabilities: {
+      languages: 'any',
+      markup: 'xml',
+      glossary: 'none',
+      formality: false,
+      maxSegmentsPerRequest: Number.POSITIVE_INFINITY,
+      maxCharactersPerRequest: Number.POSITIVE_INFINITY,
+      pricePerMillionCharacters: 0,
+      isSynthetic: true,
+    },
+    async translate(request: TranslationRequest): Promise<TranslationResult[]> {
+      request.signal?.throwIfAborted();
+      return request.segments.map((segment) => ({ id: segment.id, target: segment.source, origin: 'mt:copy' }));
+    },
+  };
+}

@@ -1,0 +1,8 @@
+export type { Provider, ProviderCapabilities, SegmentRequest, TranslationRequest, TranslationResult } from './types.js';
+export { createCopyProvider } from './copy.js';
+export { createPseudoProvider, pseudoLocalize, type PseudoOptions } from './pseudo.js';
+export { createMemoryProvider } from './memory.js';
+
+/** Providers Hansa knows by name. */
+export const providerNames = ['memory', 'copy', 'pseudo'] as const;
+export type ProviderName = (typeof providerNames)[number];

@@ -1,0 +1,56 @@
+/**
+ * The provider interface every translation source implements, from the
+ * pseudo-localiser to the paid machine-translation services.
+ */
+
+/** What a provider can do; the queue and the pipeline plan around it. */
+export interface ProviderCapabilities {
+  /** Target languages it serves, or `any`. */
+  readonly languages: 'any' | readonly string[];
+  /** How it treats inline codes: `xml` keeps `<pc>`/`<ph>` tags. */
+  readonly markup: 'xml' | 'html' | 'none';
+  /** How it takes a glossary. */
+  readonly glossary: 'none' | 'resource' | 'prompt';
+  /** Whether it has a formality setting. */
+  readonly formality: boolean;
+  /** Most segments in one request. */
+  readonly maxSegmentsPerRequest: number;
+  /** Most characters of source text in one request. */
+  readonly maxCharactersPerRequest: number;
+  /** Price in euro per million source characters; 0 for local providers. */
+  readonly pricePerMillionCharacters: number;
+  /** True for providers whose output is not a translation (copy, pseudo): never stored as memory. */
+  readonly isSynthetic: boolean;
+}
+
+/** One segment to translate. */
+export interface SegmentRequest {
+  /** Segment id (hash of its source). */
+  readonly id: string;
+  /** Tagged source text (see `markdown/tagged`). */
+  readonly source: string;
+}
+
+/** A request for one language pair. */
+export interface TranslationRequest {
+  readonly sourceLanguage: string;
+  readonly targetLanguage: string;
+  readonly segments: readonly SegmentRequest[];
+  readonly signal?: AbortSignal;
+}
+
+/** A provider's answer for one segment; segments it cannot translate are left out. */
+export interface TranslationResult {
+  readonly id: string;
+  /** Tagged target text. */
+  readonly target: string;
+  /** Origin as recorded with the translation: `mt:<provider>[:model]`, `tm:exact` … */
+  readonly origin: string;
+}
+
+/** A translation source. */
+export interface Provider {
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  translate(request: TranslationRequest): Promise<TranslationResult[]>;
+}
