@@ -236,7 +236,9 @@ export function serializePhrasing(children: PhrasingContent[], construct: Constr
 
 function serializeHansaPhrasing(node: HansaPhrasing, _parent: unknown, state: State, info: Info): string {
   const exit = state.enter(node.construct);
+  const exitPhrasing = state.enter('phrasing');
   const value = state.containerPhrasing(node, { ...info, before: node.before, after: node.after });
+  exitPhrasing();
   exit();
   return value;
 }

@@ -1,3 +1,5 @@
+import { CharClass, classOf } from './chars.js';
+
 /**
  * The shape of a language's segmentation rules.
  *
@@ -66,6 +68,11 @@ export type LanguageRules = {
    */
   readonly units: ReadonlySet<string>;
   /**
+   * Endings that make any longer token a non-final abbreviation (`str` for German street
+   * names such as `Hauptstr.`), compared with the lookup key.
+   */
+  readonly nonFinalSuffixes: readonly string[];
+  /**
    * Lowercase stems of nouns that take a one-letter label (`budynek B`, `załącznik A`,
    * `Appendix C`): after them a capital letter and a full stop end the sentence instead of
    * being read as a person's initial.
@@ -77,8 +84,8 @@ export type LanguageRules = {
    */
   readonly ordinalBeforeCapital: boolean;
   /**
-   * A language's own reading of a known abbreviation, asked before the generic tables;
-   * `undefined` defers to them.
+   * A language's own reading of a known abbreviation (a key of `nonFinal`, `ambiguous` or
+   * `units`), asked before the generic tables; `undefined` defers to them.
    */
   readonly refine?: (context: PeriodContext) => Verdict | undefined;
 };
@@ -94,11 +101,9 @@ export function foldToken(token: string): string {
   if (token.includes('.')) return token.toLowerCase();
   let uppers = 0;
   for (let i = 0; i < token.length; i++) {
-    const ch = token.charAt(i);
-    if (ch !== ch.toLowerCase()) uppers++;
-    if (uppers > 1) return token;
+    if (classOf(token.charCodeAt(i)) === CharClass.Upper && ++uppers > 1) return token;
   }
-  return token.toLowerCase();
+  return uppers === 0 ? token : token.toLowerCase();
 }
 
 /** Builds a lookup set from a space-separated list of keys. */

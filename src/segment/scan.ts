@@ -146,17 +146,46 @@ function decide(text: string, start: number, at: number, runEnd: number, end: nu
     return plain(next);
   }
 
-  const key = foldToken(token);
-  const context = new Period(text, start, tokenStart, end, token, key, next);
-  if (rules.refine !== undefined) {
-    const verdict = rules.refine(context);
-    if (verdict !== undefined) return verdict;
+  const key = token.length <= keyLengthLimit(rules) ? foldToken(token) : '';
+  const isUnit = rules.units.has(key);
+  const isNonFinal = rules.nonFinal.has(key);
+  const isAmbiguous = rules.ambiguous.has(key);
+  if (isUnit || isNonFinal || isAmbiguous) {
+    const context = new Period(text, start, tokenStart, end, token, key, next);
+    if (rules.refine !== undefined) {
+      const verdict = rules.refine(context);
+      if (verdict !== undefined) return verdict;
+    }
+    if (isUnit && isNumber(context.previousWord())) return ambiguous(next);
+    return isNonFinal ? 'join' : ambiguous(next);
   }
-  if (rules.units.has(key) && isNumber(context.previousWord())) return ambiguous(next);
-  if (rules.nonFinal.has(key)) return 'join';
-  if (rules.ambiguous.has(key)) return ambiguous(next);
-  if (isInitials(token) && next === 'upper' && !isLabelNoun(context.previousWord(), rules.labelNouns)) return 'join';
+  if (rules.nonFinalSuffixes.length > 0 && hasNonFinalSuffix(token, rules.nonFinalSuffixes)) return 'join';
+  if (next === 'upper' && isInitials(token)) {
+    if (rules.labelNouns.length === 0) return 'join';
+    const context = new Period(text, start, tokenStart, end, token, key, next);
+    if (!isLabelNoun(context.previousWord(), rules.labelNouns)) return 'join';
+  }
   return plain(next);
+}
+
+const keyLengthLimits = new WeakMap<LanguageRules, number>();
+
+/** The length of the longest key in `rules`: longer tokens are never looked up. */
+function keyLengthLimit(rules: LanguageRules): number {
+  let limit = keyLengthLimits.get(rules);
+  if (limit === undefined) {
+    limit = 0;
+    for (const set of [rules.nonFinal, rules.ambiguous, rules.units]) for (const key of set) limit = Math.max(limit, key.length);
+    keyLengthLimits.set(rules, limit);
+  }
+  return limit;
+}
+
+/** Whether `token` is longer than one of `suffixes` and ends with it (case-insensitive). */
+function hasNonFinalSuffix(token: string, suffixes: readonly string[]): boolean {
+  if (token.includes('.')) return false;
+  const lower = token.toLowerCase();
+  return suffixes.some((suffix) => lower.length > suffix.length && lower.endsWith(suffix));
 }
 
 /** After an ordinary word: the sentence ends unless lowercase follows. */
@@ -198,7 +227,7 @@ function classifyNext(text: string, from: number): NextStart {
   while (at < length) {
     const c = text.charCodeAt(at);
     if (isPlaceholder(c)) sawPlaceholder = true;
-    else if (!isOpener(c)) break;
+    else if (!isOpener(c) && !isSpace(c)) break;
     at++;
   }
   if (at >= length) return sawPlaceholder ? 'code' : 'end';
@@ -250,6 +279,7 @@ class Period implements PeriodContext {
     const floor = this.#sentenceStart;
     let at = this.#tokenStart;
     while (at > floor && isSpace(text.charCodeAt(at - 1))) at--;
+    while (at > floor && isPlaceholder(text.charCodeAt(at - 1))) at--;
     if (at > floor && text.charCodeAt(at - 1) === FULL_STOP) at--;
     const wordEnd = at;
     while (at > floor) {

@@ -21,6 +21,7 @@ export const danish: LanguageRules = {
   nonFinal: keySet(danoNorwegianNonFinal),
   ambiguous: keySet(danoNorwegianAmbiguous),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: ['bilag', 'del', 'type', 'klasse', 'gruppe', 'vitamin', 'plan', 'afsnit', 'bygning', 'lokale', 'zone', 'niveau', 'trin', 'modul'],
   ordinalBeforeCapital: false,
 };

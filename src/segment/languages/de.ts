@@ -18,7 +18,7 @@ export const german: LanguageRules = {
   `),
   ambiguous: keySet('usw etc u.ä o.ä u.v.m jh jhd v.chr n.chr eur std proc'),
   units: keySet(''),
+  nonFinalSuffixes: ['str'],
   labelNouns: ['anhang', 'anlage', 'teil', 'typ', 'klasse', 'gruppe', 'vitamin', 'plan', 'abschnitt', 'gebäude', 'raum', 'saal', 'zone', 'stufe', 'modul', 'block', 'halle'],
   ordinalBeforeCapital: true,
-  refine: ({ key, token }) => (key.length > 3 && key.endsWith('str') && !token.includes('.') ? 'join' : undefined),
 };

@@ -24,6 +24,7 @@ export const english: LanguageRules = {
     min max hr hrs yr yrs km kg lb lbs oz
   `),
   units: keySet('ft'),
+  nonFinalSuffixes: [],
   labelNouns: [
     'appendix',
     'annex',

@@ -13,6 +13,7 @@ export const estonian: LanguageRules = {
   nonFinal: keySet('nt nr lk vt s.t s.o u ca k.a hr pr dr prof tel kl v.a nn vrd e.m.a p.o mh tn pst'),
   ambiguous: keySet('jne jm a s mln mld tk tuh ekr pkr e.kr p.kr'),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: ['lisa', 'osa', 'tüüp', 'klass', 'rühm', 'vitamiin', 'plaan', 'hoone', 'saal', 'tsoon', 'tase', 'moodul'],
   ordinalBeforeCapital: false,
 };

@@ -12,6 +12,7 @@ export const finnish: LanguageRules = {
   nonFinal: keySet('esim ks n mm ns v puh vrt s os prof tri ts em ed ko ao huom kpl nro p.o os klo'),
   ambiguous: keySet('jne yms ym tms milj mrd tuh ekr jkr e.kr j.kr'),
   units: keySet('kpl'),
+  nonFinalSuffixes: [],
   labelNouns: ['liite', 'osa', 'tyyppi', 'luokka', 'ryhmä', 'vitamiini', 'suunnitelma', 'rakennus', 'sali', 'vyöhyke', 'taso', 'moduuli'],
   ordinalBeforeCapital: false,
 };

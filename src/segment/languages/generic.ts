@@ -12,6 +12,7 @@ export const generic: LanguageRules = {
   nonFinal: keySet('e.g i.e cf vs viz ca approx'),
   ambiguous: keySet('etc al'),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: [],
   ordinalBeforeCapital: false,
 };

@@ -12,6 +12,7 @@ export const lithuanian: LanguageRules = {
   nonFinal: keySet('pvz t.y gim g pr nr tel doc prof dr gerb p plg žr vad a.k gyv al pl sav raj aut red psl str'),
   ambiguous: keySet('m d a val min mln mlrd tūkst proc kt t.t r eur'),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: ['priedas', 'priedo', 'dalis', 'tipas', 'klasė', 'grupė', 'vitaminas', 'planas', 'pastatas', 'salė', 'zona', 'lygis', 'modulis'],
   ordinalBeforeCapital: false,
 };

@@ -13,6 +13,7 @@ export const latvian: LanguageRules = {
   nonFinal: keySet('piem t.i t.sk nr tel prof dr sk plkst k kdz apm sal iel doc lpp'),
   ambiguous: keySet('u.c utt u.tml g gs milj tūkst mljrd eur proc'),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: ['pielikums', 'pielikuma', 'daļa', 'tips', 'klase', 'grupa', 'vitamīns', 'plāns', 'ēka', 'zāle', 'zona', 'līmenis', 'modulis'],
   ordinalBeforeCapital: false,
 };

@@ -13,6 +13,7 @@ export const norwegian: LanguageRules = {
   nonFinal: keySet(`${danoNorwegianNonFinal} sml bl.a jf`),
   ambiguous: keySet(danoNorwegianAmbiguous),
   units: keySet(''),
+  nonFinalSuffixes: [],
   labelNouns: ['vedlegg', 'del', 'type', 'klasse', 'gruppe', 'vitamin', 'plan', 'avsnitt', 'bygning', 'rom', 'sone', 'nivå', 'trinn', 'modul'],
   ordinalBeforeCapital: false,
 };

@@ -22,20 +22,22 @@
 import { keySet, type LanguageRules, type PeriodContext, type Verdict } from '../rules.js';
 
 const nonFinal = keySet(`
-  np m.in tzw tj tzn ww zob por wg nr pkt art ust par lit poz zał rozdz rys tab ryc
+  np m.in tzw tj tzn ww zob por wg nr pkt art ust par lit poz zał rozdz rys tab ryc kat
+  dz dz.u m.p sygn kl ws wz sz szan mec adw r.pr pos sen jęz fot il źr aut inf
   ul al pl os woj pow gm m.st k pok lok
   godz min maks tel kom fax
   prof dr hab inż mgr lic doc lek med dyr zast przew kier red oprac tłum wyd
-  gen płk ppłk kpt mjr por kmdr st sierż asp insp
+  gen płk ppłk kpt mjr por kmdr st sierż asp insp ż.w ż.m
+  bryg dyw adm kontradm ppor chor plut kpr szer mł podinsp nadkom
   ks bp abp o św bł pw
-  im ds p.o pt pn nt dot dn ur zm ang niem łac fr ros wł zw ew
+  ds p.o pt pn nt dot dn ur zm ang niem łac fr ros wł zw ew
   s t p m n sp
 `);
 
 const ambiguous = keySet(`
   r w br ub.r n.e p.n.e
   itd itp etc cdn jw in i.in
-  tys mln mld bln zł gr proc ok
+  tys mln mld bln zł gr proc ok mies
   o.o s.a sp.j sp.k
   km kg ha
   im
@@ -145,7 +147,9 @@ export const polish: LanguageRules = {
   nonFinal,
   ambiguous,
   units,
+  nonFinalSuffixes: [],
   labelNouns: [
+    'kat',
     'budyn',
     'blok',
     'sal',

@@ -19,6 +19,7 @@ export const swedish: LanguageRules = {
     osv o.s.v m.m mm m.fl etc kr milj mdr tkr e.kr f.kr st proc
   `),
   units: keySet('st'),
+  nonFinalSuffixes: [],
   labelNouns: ['bilaga', 'bilagan', 'del', 'typ', 'klass', 'grupp', 'vitamin', 'plan', 'avsnitt', 'sal', 'rum', 'hus', 'zon', 'nivå', 'steg', 'modul'],
   ordinalBeforeCapital: false,
 };
