@@ -1,0 +1,192 @@
+/**
+ * The extraction benchmark: `npm run build && node build/test/bench/run.js`.
+ *
+ * Builds the bench corpus when missing (test/corpus/build-bench.sh), runs every mode in
+ * a child process of its own (build/test/bench/extract-child.js) so each peak RSS is
+ * measured in isolation, times po4a over the same files, and prints a table; the same
+ * figures go to `.cache/bench/extract.json`. Targets are reported, never asserted.
+ *
+ * Env: BENCH_CPU_PROF=<dir> passes --cpu-prof --cpu-prof-dir=<dir> to the children.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MB, benchProject, markdownFiles, projectRoot, type ChildResult } from './common.js';
+
+const root = projectRoot();
+const bench = benchProject(root);
+const content = path.join(bench, 'content', 'pl');
+const outDir = path.join(root, '.cache', 'bench');
+const child = fileURLToPath(new URL('./extract-child.js', import.meta.url));
+
+interface Row {
+  readonly label: string;
+  readonly value: string;
+  readonly target?: string;
+  readonly ok?: boolean;
+}
+
+function buildCorpus(): void {
+  const script = path.join(root, 'test', 'corpus', 'build-bench.sh');
+  const built = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stderr.write(built.stdout);
+  if (built.status !== 0) throw new Error(`bench: ${script} failed (exit ${built.status ?? built.signal})`);
+}
+
+/** Run one mode in a fresh process; its wall time includes Node start-up and imports. */
+function runChild(mode: string): ChildResult & { processSeconds: number } {
+  const profile = process.env['BENCH_CPU_PROF'];
+  const flags = ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`, `--cpu-prof-name=${mode}-\${pid}-\${time}.cpuprofile`] : [])];
+  process.stderr.write(`bench: ${mode}…\n`);
+  const start = performance.now();
+  const ran = spawnSync(process.execPath, [...flags, child, mode, bench], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * MB });
+  const processSeconds = (performance.now() - start) / 1000;
+  if (ran.status !== 0) throw new Error(`bench: mode ${mode} failed (exit ${ran.status ?? ran.signal})`);
+  const last = ran.stdout.trim().split('\n').at(-1) ?? '';
+  return { ...(JSON.parse(last) as ChildResult), processSeconds };
+}
+
+function commandExists(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** po4a-updatepo over every file, in one process. */
+async function runPo4a(files: readonly string[]): Promise<{ seconds: number; argBytes: number; potBytes?: number } | { skipped: string }> {
+  if (!commandExists('po4a-updatepo')) return { skipped: 'not installed' };
+  await mkdir(outDir, { recursive: true });
+  const pot = path.join(outDir, 'po4a-out.pot');
+  await rm(pot, { force: true }); // an existing .pot would be msgmerged, not rebuilt
+  const args = ['-f', 'text', '-o', 'markdown', '-M', 'UTF-8', ...files.flatMap((file) => ['-m', file]), '-p', pot];
+  const argBytes = args.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
+  process.stderr.write(`bench: po4a-updatepo (${files.length} files, ${argBytes} bytes of arguments)…\n`);
+  const start = performance.now();
+  const ran = spawnSync('po4a-updatepo', args, { cwd: content, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * MB });
+  const seconds = (performance.now() - start) / 1000;
+  if (ran.status !== 0) return { skipped: `failed (exit ${ran.status ?? ran.signal}): ${(ran.stderr ?? '').split('\n').filter((l) => !/deprecated/.test(l)).slice(0, 3).join(' ')}` };
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(pot));
+  return { seconds, argBytes, potBytes: size };
+}
+
+/** Optional: the segmentation accuracy, when test/segment/accuracy.ts has been compiled. */
+async function segmentationAccuracy(): Promise<unknown> {
+  const compiled = fileURLToPath(new URL('../segment/accuracy.js', import.meta.url));
+  if (!existsSync(compiled)) return undefined;
+  const module = (await import(pathToFileURL(compiled).href)) as { measureSegmentationAccuracy?: () => unknown };
+  if (typeof module.measureSegmentationAccuracy !== 'function') return undefined;
+  return await module.measureSegmentationAccuracy();
+}
+
+const s = (seconds: number): string => `${seconds.toFixed(3)} s`;
+const mbps = (bytes: number, seconds: number): string => `${(bytes / MB / seconds).toFixed(2)} MB/s`;
+const rss = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+
+async function main(): Promise<void> {
+  buildCorpus();
+  const loadBefore = loadavg()[0] ?? 0;
+  const files = await markdownFiles(content);
+
+  const parse = runChild('parse');
+  const cold1 = runChild('cold-1');
+  const coldN = runChild('cold-auto');
+  const warm = runChild('warm');
+  const change = runChild('change');
+  const po4a = await runPo4a(files);
+  let accuracy: unknown;
+  try {
+    accuracy = await segmentationAccuracy();
+  } catch (error) {
+    accuracy = { error: error instanceof Error ? error.message : String(error) };
+  }
+
+  const loadAfter = loadavg()[0] ?? 0;
+  const cpu = (result: ChildResult, index = 0): string => `cpu ${(result.cpuSeconds[index] ?? 0).toFixed(1)} s`;
+  const bestIndex = (result: ChildResult): number => result.runs.indexOf(result.seconds);
+  const bytes = parse.bytes;
+  const ratio1 = cold1.seconds / parse.seconds;
+  const ratioN = coldN.seconds / parse.seconds;
+  const warmShare = warm.seconds / coldN.seconds;
+  const rssLimitKB = 300 * 1024;
+  const rows: Row[] = [
+    { label: 'corpus', value: `${files.length} files, ${(bytes / MB).toFixed(2)} MB` },
+    { label: 'bare remark parse, 1 thread (best of 3)', value: `${s(parse.seconds)}, ${mbps(bytes, parse.seconds)}, ${cpu(parse, bestIndex(parse))} (first run ${s(parse.runs[0] ?? 0)})` },
+    {
+      label: 'cold extract, workers: 1',
+      value: `${s(cold1.seconds)}, ${mbps(bytes, cold1.seconds)}, ${cpu(cold1)}, ×${ratio1.toFixed(2)} of parse`,
+      target: '≤ ×1.3',
+      ok: ratio1 <= 1.3,
+    },
+    {
+      label: `cold extract, workers: auto (${coldN.workers ?? '?'})`,
+      value: `${s(coldN.seconds)}, ${mbps(bytes, coldN.seconds)}, ${cpu(coldN)}, ×${ratioN.toFixed(2)} of parse`,
+      target: '< ×1.0',
+      ok: ratioN < 1,
+    },
+    {
+      label: 'warm re-run, nothing changed (best of 3)',
+      value: `${s(warm.seconds)}, ${(warmShare * 100).toFixed(1)}% of cold (auto), parsed ${warm.parsed ?? '?'}`,
+      target: '≤ 5%',
+      ok: warmShare <= 0.05 && warm.parsed === 0,
+    },
+    {
+      label: 'one file changed (best of 3)',
+      value: `${s(change.seconds)}, parsed ${change.parsed ?? '?'}`,
+      target: 'parsed = 1',
+      ok: change.parsed === 1,
+    },
+  ];
+  for (const result of [parse, cold1, coldN, warm, change]) {
+    rows.push({ label: `peak RSS, ${result.mode}`, value: rss(result.maxRssKB), target: '≤ 300 MB', ok: result.maxRssKB <= rssLimitKB });
+  }
+  if ('skipped' in po4a) rows.push({ label: 'po4a', value: po4a.skipped });
+  else {
+    rows.push({ label: 'po4a-updatepo, one process', value: `${s(po4a.seconds)}, ${mbps(bytes, po4a.seconds)}` });
+    rows.push({
+      label: 'Hansa cold (auto) vs po4a, process wall',
+      value: `${s(coldN.processSeconds)} vs ${s(po4a.seconds)}: ×${(coldN.processSeconds / po4a.seconds).toFixed(3)}`,
+      target: '≤ ×1.0',
+      ok: coldN.processSeconds <= po4a.seconds,
+    });
+  }
+  if (accuracy !== undefined) rows.push({ label: 'segmentation accuracy', value: JSON.stringify(accuracy) });
+  const failed = (cold1.failed ?? 0) + (coldN.failed ?? 0);
+  if (failed > 0) rows.push({ label: 'files that failed extraction', value: String(failed), ok: false });
+
+  const cores = availableParallelism();
+  // A single-threaded loop whose wall time exceeds its CPU time was waiting for a core.
+  const parseCpu = parse.cpuSeconds[bestIndex(parse)] ?? parse.seconds;
+  const contended = parse.seconds > parseCpu * 1.15;
+  rows.push({
+    label: 'machine load (1-min average, before/after)',
+    value: `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${cores} cores${contended ? ' — parse wall > cpu: other load, timings inflated' : ''}`,
+  });
+  const width = Math.max(...rows.map((row) => row.label.length));
+  const valueWidth = Math.max(...rows.map((row) => row.value.length));
+  const lines = rows.map((row) => {
+    const mark = row.ok === undefined ? ' ' : row.ok ? '✓' : '✗';
+    return `${mark} ${row.label.padEnd(width)}  ${row.value.padEnd(valueWidth)}  ${row.target ?? ''}`.trimEnd();
+  });
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
+  process.stdout.write(`Hansa extraction bench — ${machine}\n${lines.join('\n')}\n`);
+
+  await mkdir(outDir, { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    load: { before: loadBefore, after: loadAfter, contended },
+    mb: MB,
+    corpus: { files: files.length, bytes, path: path.relative(root, content) },
+    modes: { parse, cold1, coldAuto: coldN, warm, change },
+    po4a,
+    accuracy,
+    ratios: { cold1ToParse: ratio1, coldAutoToParse: ratioN, warmToColdAuto: warmShare, coldAutoProcessToPo4a: 'seconds' in po4a ? coldN.processSeconds / po4a.seconds : null },
+    targets: Object.fromEntries(rows.filter((row) => row.ok !== undefined).map((row) => [row.label, row.ok])),
+  };
+  await writeFile(path.join(outDir, 'extract.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`(JSON: ${path.relative(root, path.join(outDir, 'extract.json'))})\n`);
+}
+
+await main();
