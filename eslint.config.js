@@ -5,6 +5,7 @@ export default tseslint.config(
   { ignores: ['build/', 'dist/', 'node_modules/', '.hansa/', 'test/corpus/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -19,7 +19,6 @@ import { readFrontmatter } from './frontmatter.js';
 import { parseMarkdown } from './parse.js';
 import { escapeText } from './tagged.js';
 import type {
-  BlockUnit,
   CodeKind,
   Construct,
   ExtractedDocument,
@@ -396,9 +395,7 @@ function plainOf(tagged: string): string {
 
 /** Words as translators count them: runs of letters and digits. */
 export function countWords(text: string): number {
-  let count = 0;
-  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’.-]*/gu)) count += 1;
-  return count;
+  return text.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’.-]*/gu)?.length ?? 0;
 }
 
 function segmentId(tagged: string, kinds: readonly CodeKind[], role: SegmentRole): string {

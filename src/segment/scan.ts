@@ -227,7 +227,10 @@ function classifyNext(text: string, from: number): NextStart {
   while (at < length) {
     const c = text.charCodeAt(at);
     if (isPlaceholder(c)) sawPlaceholder = true;
-    else if (!isOpener(c) && !isSpace(c)) break;
+    else if (isSpace(c)) {
+      // `– powiedział`: a dash may stand apart; a placeholder alone is a word.
+      if (sawPlaceholder) return 'code';
+    } else if (!isOpener(c)) break;
     at++;
   }
   if (at >= length) return sawPlaceholder ? 'code' : 'end';
