@@ -26,6 +26,8 @@ export interface HansaPhrasing {
   before: string;
   after: string;
   children: PhrasingContent[];
+  /** Set by the handler: the serialized content. */
+  result?: string;
 }
 
 declare module 'mdast' {
@@ -68,11 +70,12 @@ export function mergeDocument(
     return target === undefined || segment === undefined || target === segment.source ? undefined : target;
   };
   const splices: { start: number; end: number; text: string }[] = [];
+  const blocks: { unit: BlockUnit; node: HansaPhrasing }[] = [];
   let hasFrontmatter = false;
   for (const unit of document.units) {
     if (unit.type === 'block') {
-      const text = mergeBlock(unit, document, targetOf, problems);
-      if (text !== undefined) splices.push({ start: unit.start, end: unit.end, text });
+      const node = mergeBlock(unit, document, targetOf, problems);
+      if (node !== undefined) blocks.push({ unit, node });
     } else if (unit.type === 'definition') {
       const text = mergeDefinition(unit, document, targetOf);
       if (text !== undefined) splices.push({ start: unit.start, end: unit.end, text });
@@ -81,6 +84,15 @@ export function mergeDocument(
       const text = mergeFrontmatter(source, unit, document, targetOf, options.frontmatter ?? {});
       if (text !== undefined) splices.push({ start: unit.start, end: unit.end, text });
     }
+  }
+  serializeAll(blocks.map(({ node }) => node));
+  for (const { unit, node } of blocks) {
+    const text = (node.result ?? '').replace(/\n$/, '');
+    splices.push({
+      start: unit.start,
+      end: unit.end,
+      text: unit.construct === 'tableCell' ? text.replace(/\r?\n/g, ' ') : text.replace(/\n/g, `\n${unit.prefix}`),
+    });
   }
   let output = applySplices(source, splices);
   if (!hasFrontmatter && options.frontmatter !== undefined && Object.keys(options.frontmatter).length > 0) {
@@ -105,7 +117,7 @@ function mergeBlock(
   document: ExtractedDocument,
   targetOf: (index: number) => string | undefined,
   problems: MergeProblem[],
-): string | undefined {
+): HansaPhrasing | undefined {
   const attributeChanged = unit.codes.some(
     (code) =>
       (code.attributes?.alt !== undefined && targetOf(code.attributes.alt) !== undefined) ||
@@ -134,8 +146,8 @@ function mergeBlock(
     }
   }
   const children = buildPhrasing(runs, unit.codes, document, targetOf);
-  const text = serializePhrasing(children, unit.construct, unit.construct === 'tableCell' ? ' ' : '\n', unit.construct === 'tableCell' ? ' ' : '\n');
-  return unit.construct === 'tableCell' ? text.replace(/\r?\n/g, ' ') : text.replace(/\n/g, `\n${unit.prefix}`);
+  const edge = unit.construct === 'tableCell' ? ' ' : '\n';
+  return { type: 'hansaPhrasing', construct: unit.construct, before: edge, after: edge, children };
 }
 
 /** Build mdast phrasing nodes from runs whose codes are unit code indexes. */
@@ -230,17 +242,28 @@ function nodeOf(code: InlineCode, attributeText: (index: number | undefined) => 
 /** Serialize phrasing content as it would be written inside `construct`. */
 export function serializePhrasing(children: PhrasingContent[], construct: Construct, before: string, after: string): string {
   const node: HansaPhrasing = { type: 'hansaPhrasing', construct, before, after, children };
-  const tree: Root = { type: 'root', children: [node] };
-  return stringifier.stringify(tree).replace(/\n$/, '');
+  serializeAll([node]);
+  return (node.result ?? '').replace(/\n$/, '');
 }
 
+/**
+ * Serialize many phrasing nodes in one remark-stringify call: setting up the
+ * serializer costs more than serializing a paragraph, so a document pays it once.
+ */
+function serializeAll(nodes: HansaPhrasing[]): void {
+  if (nodes.length === 0) return;
+  const tree: Root = { type: 'root', children: nodes };
+  stringifier.stringify(tree);
+}
+
+/** Handler for `hansaPhrasing`: writes the node's result aside and adds nothing to the document. */
 function serializeHansaPhrasing(node: HansaPhrasing, _parent: unknown, state: State, info: Info): string {
   const exit = state.enter(node.construct);
   const exitPhrasing = state.enter('phrasing');
-  const value = state.containerPhrasing(node, { ...info, before: node.before, after: node.after });
+  node.result = state.containerPhrasing(node, { ...info, before: node.before, after: node.after });
   exitPhrasing();
   exit();
-  return value;
+  return '';
 }
 
 function mergeDefinition(

@@ -48,7 +48,7 @@ convert_one() {
   mkdir -p "$out/$section"
   tmp="$target.tmp.$$"
   if zcat -f -- "$file" 2>/dev/null | head -c 4096 | grep -q '^\.so '; then return 0; fi
-  if zcat -f -- "$file" 2>/dev/null | pandoc -f man -t gfm --wrap=preserve -o "$tmp" 2>/dev/null \
+  if zcat -f -- "$file" 2>/dev/null | timeout 60 pandoc -f man -t gfm --wrap=preserve -o "$tmp" 2>/dev/null \
      && [ "$(stat -c %s "$tmp")" -ge "$min_bytes" ]; then
     mv -f "$tmp" "$target"
   else
