@@ -1,0 +1,39 @@
+/**
+ * The glossary as Hansa holds it, whatever file it came from (CSV or TBX).
+ */
+
+/** TBX administrative status, in our words: `deprecated` terms are forbidden in targets. */
+export type TermStatus = 'preferred' | 'admitted' | 'deprecated';
+
+/** One term of one language. */
+export interface Term {
+  readonly text: string;
+  readonly status: TermStatus;
+  /** Part of speech as TBX writes it (`noun`, `adjective`, `verb`, `properNoun`, `other`). */
+  readonly partOfSpeech?: string;
+  readonly note?: string;
+}
+
+/** A concept: its terms in every language. */
+export interface GlossaryEntry {
+  /** Stable id: the TBX concept id, or `c` + the line number of the CSV row. */
+  readonly id: string;
+  /** Terms per language code; the first non-deprecated one is the one to use. */
+  readonly terms: Readonly<Record<string, readonly Term[]>>;
+  /** Keep the source form in every target (product names, acronyms). */
+  readonly doNotTranslate: boolean;
+  /** Match only with the same letter case (default: case-insensitive). */
+  readonly caseSensitive: boolean;
+  /** Also match the source with its words in reverse order (`osoby młode` / `młode osoby`). */
+  readonly allowInversion: boolean;
+  readonly note?: string;
+  /** Where the entry was read, for messages. */
+  readonly origin: { readonly file: string; readonly line: number };
+}
+
+/** A whole glossary. */
+export interface Glossary {
+  /** Language codes the glossary has columns or terms for, source first when known. */
+  readonly languages: readonly string[];
+  readonly entries: readonly GlossaryEntry[];
+}
