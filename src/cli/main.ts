@@ -12,6 +12,9 @@ import { translateProject, type Finding } from '../pipeline/translate.js';
 import type { Project } from '../pipeline/project.js';
 import { providerNames, type ProviderName } from '../providers/index.js';
 import { segmentText } from '../segment/index.js';
+import { createTermIndex, loadGlossaries } from '../glossary/index.js';
+import { cacheRoot } from '../pipeline/project.js';
+import path from 'node:path';
 import { loadMessages, pickUiLanguage } from './messages.js';
 import { ProgressBar } from './progress.js';
 
@@ -156,6 +159,30 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       parseLanguages(lang);
       const text = await readAll(io.stdin);
       io.stdout.write(`${JSON.stringify(segmentText(text, lang), null, 2)}\n`);
+    });
+
+  program
+    .command('terms')
+    .description(t('terms.description'))
+    .addOption(new Option('--lang <lang>', t('terms.lang')))
+    .option('--glossary <file>', t('terms.glossary'))
+    .option('--ignore-diacritics', t('terms.ignoreDiacritics'))
+    .action(async (options: { lang?: string; glossary?: string; ignoreDiacritics?: boolean }) => {
+      const loaded = await project();
+      const lang = options.lang ?? loaded.config.sourceLanguage;
+      parseLanguages(lang);
+      const glossary = await loadGlossaries(io.cwd, {
+        globs: loaded.config.glossary.files,
+        ...(options.glossary === undefined ? {} : { files: [options.glossary] }),
+        sourceLanguage: loaded.config.sourceLanguage,
+      });
+      const index = await createTermIndex(glossary, lang, {
+        ignoreDiacritics: options.ignoreDiacritics === true || loaded.config.glossary.ignoreDiacritics,
+        cacheDir: path.join(cacheRoot(loaded), 'terms'),
+      });
+      const text = await readAll(io.stdin);
+      const hits = index.match(text).map(({ term, text: found, start, end }) => ({ term, text: found, start, end }));
+      io.stdout.write(`${JSON.stringify(hits, null, 2)}\n`);
     });
 
   try {

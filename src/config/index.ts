@@ -42,6 +42,15 @@ export const configSchema = z
       .default({ translatable: ['title', 'description', 'summary', 'tags'] }),
     /** Worker threads for extraction: a number from 1, or `auto` (one per core, at most 4). Default `auto`. */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    glossary: z
+      .object({
+        /** Globs of glossary files (CSV, TBX) below the project. Default `glossary/**\/*.{csv,tbx}`. */
+        files: z.array(z.string().min(1)).default(['glossary/**/*.{csv,tbx}']),
+        /** Match source terms in text written without diacritics too (`mlodziez`). Default false. */
+        ignoreDiacritics: z.boolean().default(false),
+      })
+      .strict()
+      .default({ files: ['glossary/**/*.{csv,tbx}'], ignoreDiacritics: false }),
     feed: z
       .object({
         /** Title of each language's JSON feed. Default `Hansa`. */

@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'file_unreadable'
   | 'no_files'
   | 'markdown_invalid'
-  | 'provider_failed';
+  | 'provider_failed'
+  | 'glossary_invalid'
+  | 'xml_invalid'
+  | 'xml_dtd_refused';
 
 /** Base class: a code, data for the message, and where it happened. */
 export class HansaError extends Error {

@@ -19,6 +19,8 @@ import { translationFrontmatter, writeFeed, type TranslationStatus } from '../pu
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
+import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
+import type { SegmentTerm } from '../providers/index.js';
 
 /** A problem with one segment or file; it never stops the other files. */
 export interface Finding {
@@ -113,6 +115,8 @@ export async function translateProject(project: Project, options: TranslateOptio
   }
 
   const tags = await loadTagTranslator(project.cwd, languages);
+  const terminology = await loadTerminology(project);
+  const hitsOf = memoizeHits(terminology);
   const findings: Finding[] = [];
   const reports: LanguageReport[] = [];
   const outputs = new Map<string, string[]>();
@@ -121,7 +125,7 @@ export async function translateProject(project: Project, options: TranslateOptio
 
   for (const lang of languages) {
     options.signal?.throwIfAborted();
-    const accepted = new Map<string, { target: string; origin: string }>();
+    const accepted = new Map<string, { target: string; origin: string; synthetic?: boolean }>();
     const pending = new Map<string, Segment>();
     for (const { document } of documents) {
       for (const segment of document.segments) {
@@ -131,7 +135,30 @@ export async function translateProject(project: Project, options: TranslateOptio
         else pending.set(segment.id, segment);
       }
     }
-    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings });
+    const checker = terminology === undefined || providers.every((provider) => provider.capabilities.isSynthetic)
+      ? undefined
+      : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
+    const termsOf = (segment: Segment): SegmentTerm[] => segmentTerms(hitsOf(segment), terminology, lang);
+    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf });
+    if (checker !== undefined) {
+      for (const { file, document } of documents) {
+        for (const segment of document.segments) {
+          const entry = accepted.get(segment.id);
+          if (entry === undefined || entry.synthetic) continue;
+          for (const finding of checker.check(hitsOf(segment), plainText(entry.target))) {
+            findings.push({
+              code: finding.code,
+              severity: 'warning',
+              file: `${extraction.context.displayRoot}/${file}`,
+              lang,
+              segment: segment.id,
+              message: finding.code,
+              data: { term: finding.term, expected: (finding.expected ?? []).join(' | '), found: finding.found ?? '' },
+            });
+          }
+        }
+      }
+    }
     const byOrigin: Record<string, number> = {};
     for (const { origin } of accepted.values()) byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
     reports.push({
@@ -192,8 +219,15 @@ export async function translateProject(project: Project, options: TranslateOptio
 async function runChain(
   providers: readonly Provider[],
   pending: Map<string, Segment>,
-  accepted: Map<string, { target: string; origin: string }>,
-  context: { project: Project; lang: string; dryRun: boolean; signal: AbortSignal | undefined; findings: Finding[] },
+  accepted: Map<string, { target: string; origin: string; synthetic?: boolean }>,
+  context: {
+    project: Project;
+    lang: string;
+    dryRun: boolean;
+    signal: AbortSignal | undefined;
+    findings: Finding[];
+    termsOf: (segment: Segment) => SegmentTerm[];
+  },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   let characters = 0;
   let requests = 0;
@@ -213,7 +247,10 @@ async function runChain(
       const results = await provider.translate({
         sourceLanguage: context.project.config.sourceLanguage,
         targetLanguage: context.lang,
-        segments: batch.map((segment) => ({ id: segment.id, source: segment.source })),
+        segments: batch.map((segment) => {
+          const terms = context.termsOf(segment);
+          return terms.length === 0 ? { id: segment.id, source: segment.source } : { id: segment.id, source: segment.source, terms };
+        }),
         ...(context.signal === undefined ? {} : { signal: context.signal }),
       });
       for (const result of results) {
@@ -221,7 +258,7 @@ async function runChain(
         if (segment === undefined) continue;
         const read = readTarget(segment.source, result.target);
         if ('problem' in read) continue;
-        accepted.set(result.id, { target: result.target, origin: result.origin });
+        accepted.set(result.id, { target: result.target, origin: result.origin, synthetic: provider.capabilities.isSynthetic });
         pending.delete(result.id);
       }
     }
@@ -257,4 +294,46 @@ function statusOf(document: ExtractedDocument, accepted: ReadonlyMap<string, { o
     if (entry.origin.startsWith('mt:')) machine = true;
   }
   return machine ? 'machine' : 'complete';
+}
+
+/** The project's glossary and its source index, when the project has a glossary. */
+interface Terminology {
+  readonly glossary: Glossary;
+  readonly entries: ReadonlyMap<string, Glossary['entries'][number]>;
+  readonly source: TermIndex;
+  readonly cacheDir: string;
+}
+
+async function loadTerminology(project: Project): Promise<Terminology | undefined> {
+  const { config } = project;
+  const glossary = await loadGlossaries(project.cwd, { globs: config.glossary.files, sourceLanguage: config.sourceLanguage });
+  if (glossary.entries.length === 0) return undefined;
+  const cacheDir = path.join(cacheRoot(project), 'terms');
+  const source = await createTermIndex(glossary, config.sourceLanguage, { ignoreDiacritics: config.glossary.ignoreDiacritics, cacheDir });
+  return { glossary, entries: new Map(glossary.entries.map((entry) => [entry.id, entry])), source, cacheDir };
+}
+
+/** Term hits of a segment's plain text, computed once per segment id. */
+function memoizeHits(terminology: Terminology | undefined): (segment: Segment) => TermHit[] {
+  const cache = new Map<string, TermHit[]>();
+  return (segment) => {
+    if (terminology === undefined) return [];
+    let hits = cache.get(segment.id);
+    if (hits === undefined) {
+      hits = terminology.source.match(plainText(segment.source));
+      cache.set(segment.id, hits);
+    }
+    return hits;
+  };
+}
+
+/** What a provider needs to know of the terms in a segment. */
+function segmentTerms(hits: readonly TermHit[], terminology: Terminology | undefined, lang: string): SegmentTerm[] {
+  if (terminology === undefined || hits.length === 0) return [];
+  return hits.flatMap((hit) => {
+    const entry = terminology.entries.get(hit.entryId);
+    if (entry === undefined) return [];
+    const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
+    return [{ source: hit.term, text: hit.text, doNotTranslate: entry.doNotTranslate, ...(target === undefined ? {} : { target }) }];
+  });
 }

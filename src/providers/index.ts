@@ -1,4 +1,4 @@
-export type { Provider, ProviderCapabilities, SegmentRequest, TranslationRequest, TranslationResult } from './types.js';
+export type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm, TranslationRequest, TranslationResult } from './types.js';
 export { createCopyProvider } from './copy.js';
 export { createPseudoProvider, pseudoLocalize, type PseudoOptions } from './pseudo.js';
 export { createMemoryProvider } from './memory.js';

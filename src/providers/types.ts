@@ -23,12 +23,26 @@ export interface ProviderCapabilities {
   readonly isSynthetic: boolean;
 }
 
+/** A glossary term found in a segment, as a provider should render it. */
+export interface SegmentTerm {
+  /** The source term as the glossary writes it. */
+  readonly source: string;
+  /** The surface form in the segment. */
+  readonly text: string;
+  /** The target term to use, when the glossary has one for the language. */
+  readonly target?: string;
+  /** Keep the source form. */
+  readonly doNotTranslate: boolean;
+}
+
 /** One segment to translate. */
 export interface SegmentRequest {
   /** Segment id (hash of its source). */
   readonly id: string;
   /** Tagged source text (see `markdown/tagged`). */
   readonly source: string;
+  /** Glossary terms found in the source. */
+  readonly terms?: readonly SegmentTerm[];
 }
 
 /** A request for one language pair. */

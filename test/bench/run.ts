@@ -80,6 +80,16 @@ async function segmentationAccuracy(): Promise<unknown> {
   return await module.measureSegmentationAccuracy();
 }
 
+/** The numeric fields of the accuracy report, ratios as percentages; the whole report goes to the JSON. */
+function describeAccuracy(accuracy: unknown): string {
+  if (typeof accuracy !== 'object' || accuracy === null) return String(accuracy);
+  const parts = Object.entries(accuracy as Record<string, unknown>)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .map(([key, value]) => (value > 0 && value <= 1 && !Number.isInteger(value) ? `${key} ${(value * 100).toFixed(1)}%` : `${key} ${value}`));
+  const text = parts.length > 0 ? parts.join(', ') : JSON.stringify(accuracy);
+  return text.length > 110 ? `${text.slice(0, 107)}…` : text;
+}
+
 const s = (seconds: number): string => `${seconds.toFixed(3)} s`;
 const mbps = (bytes: number, seconds: number): string => `${(bytes / MB / seconds).toFixed(2)} MB/s`;
 const rss = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
@@ -151,7 +161,7 @@ async function main(): Promise<void> {
       ok: coldN.processSeconds <= po4a.seconds,
     });
   }
-  if (accuracy !== undefined) rows.push({ label: 'segmentation accuracy', value: JSON.stringify(accuracy) });
+  if (accuracy !== undefined) rows.push({ label: 'segmentation accuracy', value: describeAccuracy(accuracy) });
   const failed = (cold1.failed ?? 0) + (coldN.failed ?? 0);
   if (failed > 0) rows.push({ label: 'files that failed extraction', value: String(failed), ok: false });
 

