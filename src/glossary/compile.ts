@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../files/index.js';
 import type { CompiledTerm, CompiledWord } from './match.js';
-import { fallbackStem, formsOf, hasDictionary, loadDictionary } from './morphology.js';
+import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary } from './morphology.js';
 import { isAcronym, termWords } from './text.js';
 import type { Glossary, TermStatus } from './types.js';
 
@@ -21,10 +21,12 @@ export interface CompileOptions {
   readonly inversions?: boolean;
   /** Folder for the cache; none = no cache. */
   readonly cacheDir?: string;
+  /** Guess forms of words the dictionary lacks, by analogy (target checks). Default false. */
+  readonly guessUnknown?: boolean;
 }
 
 /** Bump when compiled output changes. */
-const compileVersion = '1';
+const compileVersion = '2';
 
 /** The terms of `lang` in `glossary`, each word expanded into its forms. */
 export async function compileTerms(glossary: Glossary, lang: string, options: CompileOptions = {}): Promise<CompiledTerm[]> {
@@ -43,7 +45,7 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
       }),
   );
   const key = createHash('sha256')
-    .update(JSON.stringify({ compileVersion, lang, plan, dictionary: await dictionaryVersion(lang) }))
+    .update(JSON.stringify({ compileVersion, lang, plan, guess: options.guessUnknown ?? false, dictionary: await dictionaryVersion(lang) }))
     .digest('hex');
   const cacheFile = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, `${lang}-${key.slice(0, 24)}.json`);
   if (cacheFile !== undefined) {
@@ -60,7 +62,10 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
     if (compiled === undefined) {
       const acronym = isAcronym(word);
       if (dictionary === undefined && !acronym && /\p{L}{6,}/u.test(word)) compiled = { forms: [word], stem: fallbackStem(word), isAcronym: false };
-      else compiled = { forms: acronym ? [word] : formsOf(word, dictionary), isAcronym: acronym };
+      else {
+        const forms = acronym ? [word] : formsOf(word, dictionary, { guessUnknown: options.guessUnknown ?? false, ...(lang.startsWith('pl') ? { isVerb: isPolishVerb } : {}) });
+        compiled = { forms, isAcronym: acronym };
+      }
       memo.set(word, compiled);
     }
     return compiled;

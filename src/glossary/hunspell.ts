@@ -28,10 +28,12 @@ export interface DicEntry {
   readonly flags: ReadonlySet<string>;
 }
 
-/** How a word was found: the entry, and the prefix rule it carries (if any). */
+/** How a word was found: the entry, the prefix rule it carries, the suffix flag that made it. */
 export interface Analysis {
   readonly entry: DicEntry;
   readonly prefix: string | undefined;
+  /** Flag of the (outer) suffix rule; undefined when the word is the stem itself. */
+  readonly suffix?: string;
 }
 
 type FlagMode = 'char' | 'utf-8' | 'long' | 'num';
@@ -167,17 +169,17 @@ export class HunspellDictionary {
   analyze(word: string): Analysis[] {
     const found: Analysis[] = [];
     const seen = new Set<string>();
-    const add = (entry: DicEntry, prefix: string | undefined): void => {
+    const add = (entry: DicEntry, prefix: string | undefined, suffix?: string): void => {
       if (this.#forbidden !== undefined && entry.flags.has(this.#forbidden)) return;
-      const key = `${entry.stem}\u0000${[...entry.flags].join(',')}\u0000${prefix ?? ''}`;
+      const key = `${entry.stem}\u0000${[...entry.flags].join(',')}\u0000${prefix ?? ''}\u0000${suffix ?? ''}`;
       if (seen.has(key)) return;
       seen.add(key);
-      found.push({ entry, prefix });
+      found.push(suffix === undefined ? { entry, prefix } : { entry, prefix, suffix });
     };
     for (const entry of this.entriesOf(word)) {
       if (!this.#isBare(entry)) add(entry, undefined);
     }
-    this.#stripSuffix(word, (entry) => add(entry, undefined));
+    this.#stripSuffix(word, (entry, rule) => add(entry, undefined, rule.flag));
     for (let k = 1; k <= Math.min(this.#maxPrefixAdd, word.length - 1); k++) {
       for (const rule of this.#prefixByAdd.get(word.slice(0, k)) ?? []) {
         const stem = rule.strip + word.slice(k);
@@ -191,6 +193,53 @@ export class HunspellDictionary {
       }
     }
     return found;
+  }
+
+  #bySuffix: Map<string, string> | undefined;
+
+  /**
+   * Guess the forms of a word the dictionary lacks (`projektdeltagare`, `counsellor`) by
+   * analogy: the stem sharing its longest ending (at least `minimum` letters) lends its
+   * flags. Compounds and rarer spellings of the target languages mostly inflect like their
+   * last part.
+   */
+  guess(word: string, minimum = 3): string[] {
+    // A compound whose last part is a word inflects like it: `jobseeker` like `seeker`.
+    const lowerWord = word.toLocaleLowerCase();
+    for (let k = lowerWord.length - 1; k >= Math.max(minimum, 3); k--) {
+      const analyses = this.analyze(lowerWord.slice(lowerWord.length - k));
+      if (analyses.length === 0) continue;
+      const head = word.slice(0, word.length - k);
+      const forms = new Set<string>();
+      for (const analysis of analyses) for (const form of this.expand(analysis.entry, analysis.prefix)) forms.add(head + form);
+      if (forms.size > 0) return [...forms];
+    }
+    if (this.#bySuffix === undefined) {
+      this.#bySuffix = new Map();
+      for (const [stem, raw] of this.#raw) {
+        const flags = raw.split('\n').find((value) => value !== '');
+        if (flags === undefined || /\p{Lu}/u.test(stem[0] ?? '')) continue;
+        for (let k = minimum; k <= Math.min(8, stem.length); k++) {
+          const ending = stem.slice(stem.length - k);
+          // A word that is the whole ending is the best model (`seeker` for `jobseeker`).
+          if (!this.#bySuffix.has(ending) || k === stem.length) this.#bySuffix.set(ending, stem);
+        }
+      }
+    }
+    const lower = word.toLocaleLowerCase();
+    for (let k = Math.min(8, lower.length - 1); k >= minimum; k--) {
+      const model = this.#bySuffix.get(lower.slice(lower.length - k));
+      if (model === undefined) continue;
+      const forms = new Set<string>();
+      for (const entry of this.entriesOf(model)) {
+        for (const form of this.expand(entry)) {
+          if (!form.startsWith(model.slice(0, model.length - k))) continue;
+          forms.add(word.slice(0, word.length - k) + form.slice(model.length - k));
+        }
+      }
+      if (forms.size > 0) return [...forms];
+    }
+    return [word];
   }
 
   /** An affix whose result still needs another affix, or lives only inside compounds. */
@@ -230,15 +279,16 @@ export class HunspellDictionary {
    * without it, only forms without a prefix, so `pełnosprawność` does not bring in
    * `niepełnosprawność` nor the other way round.
    */
-  expand(entry: DicEntry, prefix?: string): string[] {
+  expand(entry: DicEntry, prefix?: string, onlySuffix?: string): string[] {
     const forms = new Set<string>();
     if (this.#forbidden !== undefined && entry.flags.has(this.#forbidden)) return [];
     // Compound parts (German `agglutination/o…`) are not words on their own.
     if (this.#onlyInCompound !== undefined && entry.flags.has(this.#onlyInCompound)) return [];
     const circumfix = this.#circumfix;
     const suffixed: { form: string; rule: AffixRule | undefined }[] = [];
-    if (!this.#isBare(entry)) suffixed.push({ form: entry.stem, rule: undefined });
+    if (!this.#isBare(entry) && onlySuffix === undefined) suffixed.push({ form: entry.stem, rule: undefined });
     for (const flag of entry.flags) {
+      if (onlySuffix !== undefined && flag !== onlySuffix) continue;
       for (const rule of this.#suffixes.get(flag) ?? []) {
         const form = applySuffix(entry.stem, rule);
         if (form === undefined) continue;

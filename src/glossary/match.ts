@@ -134,7 +134,10 @@ export class TermIndex {
     const keys = new Set([foldKey(token.text, this.#fold)]);
     if (this.#hasCaseSensitive) keys.add(foldKey(token.text, { ...this.#fold, caseSensitive: true }));
     const found: IndexedTerm[] = [];
-    for (const key of keys) for (const term of this.#byFirstKey.get(key) ?? []) found.push(term);
+    for (const key of keys) {
+      for (const term of this.#byFirstKey.get(key) ?? []) found.push(term);
+      if (key.endsWith('s')) for (const term of this.#byFirstKey.get(key.slice(0, -1)) ?? []) if (term.words[0]?.isAcronym === true) found.push(term);
+    }
     if (this.#byStem.length > 0) {
       const key = foldKey(token.text, this.#fold);
       for (const term of this.#byStem) if (term.words[0]?.stem !== undefined && key.startsWith(term.words[0].stem)) found.push(term);
@@ -163,9 +166,14 @@ function matchTermAt(term: IndexedTerm, tokens: readonly Token[], at: number): n
     const word = term.words[w];
     const token = tokens[index];
     if (word === undefined || token === undefined || token.masked) return undefined;
-    if (w > 0 && token.before !== term.source.separators[w]) return undefined;
+    // A space in the term also accepts a hyphen in the text (`labour-market integration`).
+    if (w > 0 && token.before !== term.source.separators[w] && !(token.before === 'hyphen' && term.source.separators[w] === 'space')) return undefined;
     const key = foldKey(token.text, term.fold);
-    const isMatch = word.keys.has(key) || (word.stem !== undefined && key.startsWith(word.stem));
+    const isMatch =
+      word.keys.has(key) ||
+      (word.stem !== undefined && key.startsWith(word.stem)) ||
+      // An acronym's plural in English and its neighbours: `NGOs`, `NEETs`.
+      (word.isAcronym && key.endsWith('s') && word.keys.has(key.slice(0, -1)));
     if (!isMatch) return undefined;
     index += 1;
     // `NEET-ów`: a hyphen and a lower-case ending belong to the acronym.

@@ -53,18 +53,36 @@ export function hasDictionary(lang: string): boolean {
   return packages[lang.split(/[-_]/)[0]?.toLowerCase() ?? lang] !== undefined;
 }
 
-/** All forms of a word, itself included; empty dictionary → the word alone. */
-export function formsOf(word: string, dictionary: HunspellDictionary | undefined): string[] {
+/** Options of `formsOf`. */
+export interface FormsOptions {
+  /**
+   * Whether an entry is a verb whose derived nouns and participles keep to their own
+   * paradigm: `kończenie` must not bring in `kończących`. Default: none is.
+   */
+  readonly isVerb?: (stem: string) => boolean;
+  /** Guess the forms of words the dictionary lacks by analogy. Default false. */
+  readonly guessUnknown?: boolean;
+}
+
+/** Polish infinitives end in -ć (abstract nouns in -ość and `część` aside; the few in -c are left alone: `moc` is a noun). */
+export const isPolishVerb = (stem: string): boolean => stem.endsWith('ć') && !/(ość|ęść)$/.test(stem);
+
+/** All forms of a word, itself included; no dictionary → the word alone. */
+export function formsOf(word: string, dictionary: HunspellDictionary | undefined, options: FormsOptions = {}): string[] {
   const forms = new Set<string>([word]);
   if (dictionary === undefined) return [...forms];
   const variants = new Set([word]);
   const lower = word.toLocaleLowerCase();
   if (lower !== word) variants.add(lower);
+  let known = false;
   for (const variant of variants) {
     for (const analysis of dictionary.analyze(variant)) {
-      for (const form of dictionary.expand(analysis.entry, analysis.prefix)) forms.add(form);
+      known = true;
+      const derived = analysis.suffix !== undefined && variant !== analysis.entry.stem && options.isVerb?.(analysis.entry.stem) === true && !options.isVerb(variant);
+      for (const form of dictionary.expand(analysis.entry, analysis.prefix, derived ? analysis.suffix : undefined)) forms.add(form);
     }
   }
+  if (!known && options.guessUnknown === true) for (const form of dictionary.guess(word)) forms.add(form);
   return [...forms];
 }
 

@@ -30,7 +30,8 @@ export interface FoldOptions {
   readonly ignoreDiacritics?: boolean;
 }
 
-const tokenPattern = /[\p{L}\p{M}\p{N}\u00AD\u200B-\u200D\u2060]+/gu;
+// A trailing `+` belongs to the word: `EFS+`, `socialfonden+`.
+const tokenPattern = /[\p{L}\p{M}\p{N}\u00AD\u200B-\u200D\u2060]+\+?/gu;
 const invisible = /[\u00AD\u200B-\u200D\u2060]/g;
 const maskPattern = /\b(?:https?|ftp):\/\/[^\s<>"]+|\bwww\.[^\s<>"]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 

@@ -29,7 +29,10 @@ export interface Scores {
   readonly failures: readonly { readonly text: string; readonly expected: unknown; readonly actual: unknown; readonly trap?: string }[];
 }
 
-const root = new URL('../../', import.meta.url);
+import { existsSync } from 'node:fs';
+
+/** The project root, whether this runs from `test/` or from `build/test/`. */
+const root = [new URL('../../', import.meta.url), new URL('../../../', import.meta.url)].find((url) => existsSync(new URL('package.json', url))) ?? new URL('../../', import.meta.url);
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(new URL(path, root), 'utf8')) as T;
