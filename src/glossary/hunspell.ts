@@ -42,7 +42,8 @@ type FlagMode = 'char' | 'utf-8' | 'long' | 'num';
 export class HunspellDictionary {
   readonly #suffixes = new Map<string, AffixRule[]>();
   readonly #prefixes = new Map<string, AffixRule[]>();
-  readonly #suffixByAdd = new Map<string, AffixRule[]>();
+  /** Suffix rules by what they add, then by what they strip: one stem to try per group. */
+  readonly #suffixByAdd = new Map<string, Map<string, AffixRule[]>>();
   readonly #prefixByAdd = new Map<string, AffixRule[]>();
   /** Stem → raw flag strings of its entries, `\n`-separated; decoded on first use. */
   readonly #raw = new Map<string, string>();
@@ -103,10 +104,15 @@ export class HunspellDictionary {
           condition,
           crossProduct: headers.get(`${keyword}${flag}`) ?? false,
         };
-        const byFlag = keyword === 'SFX' ? this.#suffixes : this.#prefixes;
-        const byAdd = keyword === 'SFX' ? this.#suffixByAdd : this.#prefixByAdd;
-        push(byFlag, flag, rule);
-        push(byAdd, rule.add, rule);
+        if (keyword === 'SFX') {
+          push(this.#suffixes, flag, rule);
+          let byStrip = this.#suffixByAdd.get(rule.add);
+          if (byStrip === undefined) this.#suffixByAdd.set(rule.add, (byStrip = new Map()));
+          push(byStrip, rule.strip, rule);
+        } else {
+          push(this.#prefixes, flag, rule);
+          push(this.#prefixByAdd, rule.add, rule);
+        }
         if (keyword === 'SFX') this.#maxSuffixAdd = Math.max(this.#maxSuffixAdd, rule.add.length);
         if (rule.continuation.length > 0) this.#hasContinuations = true;
         else this.#maxPrefixAdd = Math.max(this.#maxPrefixAdd, rule.add.length);
@@ -259,20 +265,28 @@ export class HunspellDictionary {
 
   /** Call `found` for every entry that `word` is a suffixed form of. */
   #stripSuffix(word: string, found: (entry: DicEntry, rule: AffixRule) => void, depth = 0, needFlag?: string): void {
+    const twoLevels = depth === 0 && this.#hasContinuations;
     for (let k = 0; k <= Math.min(this.#maxSuffixAdd, word.length - 1); k++) {
-      for (const rule of this.#suffixByAdd.get(word.slice(word.length - k)) ?? []) {
-        if (needFlag !== undefined && !rule.continuation.includes(needFlag)) continue;
-        const stem = word.slice(0, word.length - k) + rule.strip;
-        if (stem === '' || (rule.condition !== undefined && !rule.condition.test(stem))) continue;
-        for (const entry of this.entriesOf(stem)) {
-          if (entry.flags.has(rule.flag)) found(entry, rule);
+      const byStrip = this.#suffixByAdd.get(word.slice(word.length - k));
+      if (byStrip === undefined) continue;
+      const base = word.slice(0, word.length - k);
+      for (const [strip, rules] of byStrip) {
+        const stem = base + strip;
+        if (stem === '') continue;
+        // A map lookup is cheaper than the conditions: most candidate stems are not words.
+        const isWord = this.#raw.has(stem);
+        if (!isWord && !twoLevels) continue;
+        const entries = isWord ? this.entriesOf(stem) : [];
+        for (const rule of rules) {
+          if (needFlag !== undefined && !rule.continuation.includes(needFlag)) continue;
+          if (rule.condition !== undefined && !rule.condition.test(stem)) continue;
+          for (const entry of entries) if (entry.flags.has(rule.flag)) found(entry, rule);
+          // A second suffix level: `stem` carries a suffix whose continuation allows this rule.
+          if (twoLevels) this.#stripSuffix(stem, (entry) => found(entry, rule), 1, rule.flag);
         }
-        // A second suffix level: `stem` carries a suffix whose continuation allows this rule.
-        if (depth === 0 && this.#hasContinuations) this.#stripSuffix(stem, (entry) => found(entry, rule), 1, rule.flag);
       }
     }
   }
-
 
   /**
    * Every form of an entry. With `prefix`, only forms that carry that prefix rule's flag;

@@ -64,13 +64,24 @@ export class TermIndex {
   constructor(terms: readonly CompiledTerm[], fold: FoldOptions = {}) {
     this.#fold = fold;
     this.#hasCaseSensitive = terms.some((term) => term.caseSensitive);
+    // Words shared by many terms (`zawodowy`, `pracy`) are folded once.
+    const folded = new Map<string, IndexedWord>();
+    const indexWord = (word: CompiledWord, termFold: FoldOptions): IndexedWord => {
+      const id = `${termFold.caseSensitive === true ? 1 : 0}\u0000${word.stem ?? ''}\u0000${word.forms.join('\u0000')}`;
+      let indexed = folded.get(id);
+      if (indexed === undefined) {
+        indexed = {
+          keys: new Set(word.forms.map((form) => foldKey(form, termFold))),
+          stem: word.stem === undefined ? undefined : foldKey(word.stem, termFold),
+          isAcronym: word.isAcronym,
+        };
+        folded.set(id, indexed);
+      }
+      return indexed;
+    };
     for (const term of terms) {
       const termFold: FoldOptions = { ...fold, caseSensitive: term.caseSensitive };
-      const words = term.words.map((word) => ({
-        keys: new Set(word.forms.map((form) => foldKey(form, termFold))),
-        stem: word.stem === undefined ? undefined : foldKey(word.stem, termFold),
-        isAcronym: word.isAcronym,
-      }));
+      const words = term.words.map((word) => indexWord(word, termFold));
       const indexed: IndexedTerm = { source: term, words, fold: termFold };
       const first = words[0];
       if (first === undefined) continue;

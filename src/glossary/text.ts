@@ -59,10 +59,14 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+const needsNormalizing = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F\u00AD\u200B-\u200D\u2060]/;
+
 /** The comparison key of a word. */
 export function foldKey(word: string, options: FoldOptions = {}): string {
-  let key = word.normalize('NFC').replace(invisible, '');
-  if (options.caseSensitive !== true) key = key.toLocaleLowerCase('pl');
+  // Most words are NFC already and have no invisible characters: skip the work then.
+  let key = needsNormalizing.test(word) ? word.normalize('NFC').replace(invisible, '') : word;
+  // Plain lower-casing: no language in scope lower-cases differently (Turkish İ aside).
+  if (options.caseSensitive !== true) key = key.toLowerCase();
   if (options.ignoreDiacritics === true) key = stripDiacritics(key);
   return key;
 }

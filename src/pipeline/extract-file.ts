@@ -46,12 +46,25 @@ export function cachedDocumentPath(context: Pick<ExtractContext, 'docsDir' | 'ke
   return path.join(context.docsDir, `${context.key.slice(0, 12)}-${hash}.json`);
 }
 
-/** Read, decode, extract and cache one file; `known` is the hash the cache already holds for it. */
-export async function extractFile(file: string, context: ExtractContext, known?: string): Promise<FileOutcome> {
+/** A file's bytes and stat, read ahead of its turn. */
+export type FileRead = Promise<[Buffer, { size: number; mtimeMs: number }]>;
+
+/** Start reading a file (so the next one can load while this one is parsed). */
+export function readSource(file: string, context: ExtractContext): FileRead {
   const absolute = path.join(context.root, file);
+  return Promise.all([readFile(absolute), stat(absolute)]);
+}
+
+const madeDirs = new Set<string>();
+
+/**
+ * Read, decode, extract and cache one file; `known` is the hash the cache already holds
+ * for it, `read` the file's bytes if already being read.
+ */
+export async function extractFile(file: string, context: ExtractContext, known?: string, read: FileRead = readSource(file, context)): Promise<FileOutcome> {
   const shown = `${context.displayRoot}/${file}`;
   try {
-    const [bytes, info] = await Promise.all([readFile(absolute), stat(absolute)]);
+    const [bytes, info] = await read;
     const hash = createHash('sha256').update(bytes).digest('hex');
     const cached = cachedDocumentPath(context, hash);
     if (hash === known) {
@@ -60,7 +73,10 @@ export async function extractFile(file: string, context: ExtractContext, known?:
     }
     const source = decodeUtf8(bytes, shown);
     const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown });
-    await mkdir(context.docsDir, { recursive: true });
+    if (!madeDirs.has(context.docsDir)) {
+      await mkdir(context.docsDir, { recursive: true });
+      madeDirs.add(context.docsDir);
+    }
     await writeFile(cached, JSON.stringify(document));
     return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(document), parsed: true };
   } catch (error) {

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { writeFileAtomic, listFiles } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/index.js';
-import { cachedDocumentPath, extractFile, type ExtractContext, type FileOutcome } from './extract-file.js';
+import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 
 /** Bump when extraction output changes shape or rules, so old caches are not trusted. */
@@ -113,7 +113,7 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   const workers = Math.min(options.workers ?? configuredWorkers(project.config.workers), work.length);
   const bytes = work.reduce((sum, item) => sum + item.size, 0);
   if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work, context, workers, report);
-  else for (const item of work) report(await extractFile(item.file, context, item.known));
+  else await extractInOrder(work, context, report);
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
   if (work.length > 0) {
@@ -136,20 +136,47 @@ function configuredWorkers(setting: number | 'auto'): number {
   return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
 }
 
+/** One file after another on this thread, the next file read while this one is parsed. */
+async function extractInOrder(
+  work: readonly { file: string; known?: string }[],
+  context: ExtractContext,
+  report: (outcome: FileOutcome) => void,
+): Promise<void> {
+  let next: FileRead | undefined = work[0] === undefined ? undefined : readSource(work[0].file, context);
+  for (let i = 0; i < work.length; i++) {
+    const item = work[i];
+    const read = next;
+    if (item === undefined || read === undefined) break;
+    const following = work[i + 1];
+    next = following === undefined ? undefined : readSource(following.file, context);
+    // A read that fails is reported when its turn comes, not before.
+    next?.catch(() => undefined);
+    report(await extractFile(item.file, context, item.known, read));
+  }
+}
+
 const workerFile = fileURLToPath(new URL('./extract-worker.js', import.meta.url));
 
 /** Hand batches of files to a pool of workers, the biggest files first. */
 async function extractOnWorkers(
-  work: readonly { file: string; known?: string }[],
+  work: readonly { file: string; known?: string; size: number }[],
   context: ExtractContext,
   count: number,
   report: (outcome: FileOutcome) => void,
 ): Promise<void> {
-  const batchSize = Math.max(1, Math.min(16, Math.ceil(work.length / (count * 8))));
+  // Batches of about 64 KB: big files go alone, small ones travel together, and no
+  // worker is left with a long tail while the others idle.
   let next = 0;
   const takeBatch = (): { file: string; known?: string }[] => {
-    const batch = work.slice(next, next + batchSize);
-    next += batch.length;
+    const batch: { file: string; known?: string }[] = [];
+    let bytes = 0;
+    while (next < work.length && (batch.length === 0 || bytes + (work[next]?.size ?? 0) <= 64 * 1024) && batch.length < 32) {
+      const item = work[next];
+      if (item === undefined) break;
+      batch.push(item.known === undefined ? { file: item.file } : { file: item.file, known: item.known });
+      bytes += item.size;
+      next += 1;
+    }
     return batch;
   };
   await Promise.all(
