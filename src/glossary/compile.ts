@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../files/index.js';
 import type { CompiledTerm, CompiledWord } from './match.js';
-import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary } from './morphology.js';
+import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary, releaseDictionary } from './morphology.js';
 import { isAcronym, termWords } from './text.js';
 import type { Glossary, TermStatus } from './types.js';
 
@@ -77,6 +77,7 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
     separators: item.separators,
     caseSensitive: item.caseSensitive,
   }));
+  releaseDictionary(lang);
   if (cacheFile !== undefined) await writeFileAtomic(cacheFile, JSON.stringify(terms));
   return terms;
 }

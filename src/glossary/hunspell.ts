@@ -9,6 +9,7 @@
  *    aliases, `ICONV`/`OCONV`, `IGNORE`: they decide spell-checking, not paradigms.
  * 3. Forms keep the case of the dictionary stem; callers fold case.
  */
+import { StemTable } from './stem-table.js';
 
 /** One prefix or suffix rule. */
 interface AffixRule {
@@ -45,8 +46,8 @@ export class HunspellDictionary {
   /** Suffix rules by what they add, then by what they strip: one stem to try per group. */
   readonly #suffixByAdd = new Map<string, Map<string, AffixRule[]>>();
   readonly #prefixByAdd = new Map<string, AffixRule[]>();
-  /** Stem → raw flag strings of its entries, `\n`-separated; decoded on first use. */
-  readonly #raw = new Map<string, string>();
+  /** Stems and their raw flags; decoded into entries on first use. */
+  #stems: StemTable | undefined;
   readonly #decoded = new Map<string, DicEntry[]>();
   #mode: FlagMode = 'char';
   /** Whether any suffix allows a second suffix; most dictionaries need one level only. */
@@ -66,7 +67,7 @@ export class HunspellDictionary {
 
   /** Number of distinct stems. */
   get size(): number {
-    return this.#raw.size;
+    return this.#stems?.size ?? 0;
   }
 
   #readAff(aff: string): FlagMode {
@@ -122,43 +123,19 @@ export class HunspellDictionary {
   }
 
   #readDic(dic: string): void {
-    const lines = dic.split('\n');
-    for (let i = 1; i < lines.length; i++) {
-      let line = lines[i] ?? '';
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line === '' || line.charCodeAt(0) === 9) continue;
-      if (line.includes('\t') || line.includes(' ')) {
-        // Morphological fields follow a tab, or a space before `xx:`.
-        const tab = line.indexOf('\t');
-        if (tab >= 0) line = line.slice(0, tab);
-        const morph = line.search(/ [a-z][a-z]:/);
-        if (morph >= 0) line = line.slice(0, morph);
-        line = line.trim();
-      }
-      let stem: string;
-      let flags: string;
-      if (line.includes('\\')) {
-        const [stemRaw = '', flagsRaw = ''] = splitUnescaped(line);
-        stem = stemRaw.replace(/\\\//g, '/');
-        flags = flagsRaw;
-      } else {
-        const slash = line.indexOf('/', 1);
-        stem = slash < 0 ? line : line.slice(0, slash);
-        flags = slash < 0 ? '' : line.slice(slash + 1);
-      }
-      if (stem === '') continue;
-      const previous = this.#raw.get(stem);
-      this.#raw.set(stem, previous === undefined ? flags : `${previous}\n${flags}`);
-    }
+    this.#stems = new StemTable(dic, (line) => {
+      const [stemRaw = '', flagsRaw = ''] = splitUnescaped(line);
+      return [stemRaw.replace(/\\\//g, '/'), flagsRaw];
+    });
   }
 
   /** Entries whose stem is exactly `stem`. */
   entriesOf(stem: string): readonly DicEntry[] {
     const cached = this.#decoded.get(stem);
     if (cached !== undefined) return cached;
-    const raw = this.#raw.get(stem);
-    if (raw === undefined) return [];
-    const entries = raw.split('\n').map((flags) => ({ stem, flags: new Set(decodeFlags(flags, this.#mode)) }));
+    const raw = this.#stems?.flagsOf(stem) ?? [];
+    if (raw.length === 0) return [];
+    const entries = raw.map((flags) => ({ stem, flags: new Set(decodeFlags(flags, this.#mode)) }));
     this.#decoded.set(stem, entries);
     return entries;
   }
@@ -222,9 +199,8 @@ export class HunspellDictionary {
     }
     if (this.#bySuffix === undefined) {
       this.#bySuffix = new Map();
-      for (const [stem, raw] of this.#raw) {
-        const flags = raw.split('\n').find((value) => value !== '');
-        if (flags === undefined || /\p{Lu}/u.test(stem[0] ?? '')) continue;
+      for (const [stem, flags] of this.#stems?.entries() ?? []) {
+        if (flags === '' || /\p{Lu}/u.test(stem[0] ?? '')) continue;
         for (let k = minimum; k <= Math.min(8, stem.length); k++) {
           const ending = stem.slice(stem.length - k);
           // A word that is the whole ending is the best model (`seeker` for `jobseeker`).
@@ -274,7 +250,7 @@ export class HunspellDictionary {
         const stem = base + strip;
         if (stem === '') continue;
         // A map lookup is cheaper than the conditions: most candidate stems are not words.
-        const isWord = this.#raw.has(stem);
+        const isWord = this.#stems?.has(stem) === true;
         if (!isWord && !twoLevels) continue;
         const entries = isWord ? this.entriesOf(stem) : [];
         for (const rule of rules) {

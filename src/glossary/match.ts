@@ -106,7 +106,7 @@ export class TermIndex {
    * "is this term anywhere?" rather than "what are the terms of this text?".
    */
   matchAll(text: string): TermHit[] {
-    const tokens = tokenize(text);
+    const tokens = this.#keyed(tokenize(text));
     const hits: TermHit[] = [];
     tokens.forEach((first, at) => {
       if (first.masked) return;
@@ -122,7 +122,7 @@ export class TermIndex {
 
   /** Hits in `text`, leftmost-longest, not overlapping. */
   match(text: string): TermHit[] {
-    const tokens = tokenize(text);
+    const tokens = this.#keyed(tokenize(text));
     const hits: TermHit[] = [];
     let i = 0;
     while (i < tokens.length) {
@@ -141,22 +141,30 @@ export class TermIndex {
     return hits;
   }
 
-  #candidates(token: Token): IndexedTerm[] {
-    const keys = new Set([foldKey(token.text, this.#fold)]);
-    if (this.#hasCaseSensitive) keys.add(foldKey(token.text, { ...this.#fold, caseSensitive: true }));
+  /** Tokens with their keys, folded once per text. */
+  #keyed(tokens: readonly Token[]): KeyedToken[] {
+    const sensitive: FoldOptions = { ...this.#fold, caseSensitive: true };
+    return tokens.map((token) => {
+      const key = foldKey(token.text, this.#fold);
+      return { ...token, key, exactKey: this.#hasCaseSensitive ? foldKey(token.text, sensitive) : key };
+    });
+  }
+
+  #candidates(token: KeyedToken): IndexedTerm[] {
+    const keys = token.exactKey === token.key ? [token.key] : [token.key, token.exactKey];
     const found: IndexedTerm[] = [];
     for (const key of keys) {
       for (const term of this.#byFirstKey.get(key) ?? []) found.push(term);
       if (key.endsWith('s')) for (const term of this.#byFirstKey.get(key.slice(0, -1)) ?? []) if (term.words[0]?.isAcronym === true) found.push(term);
     }
     if (this.#byStem.length > 0) {
-      const key = foldKey(token.text, this.#fold);
+      const key = token.key;
       for (const term of this.#byStem) if (term.words[0]?.stem !== undefined && key.startsWith(term.words[0].stem)) found.push(term);
     }
     return found;
   }
 
-  #longestAt(tokens: readonly Token[], at: number): { term: IndexedTerm; next: number; length: number } | undefined {
+  #longestAt(tokens: readonly KeyedToken[], at: number): { term: IndexedTerm; next: number; length: number } | undefined {
     const start = tokens[at];
     if (start === undefined || start.masked) return undefined;
     let best: { term: IndexedTerm; next: number; length: number } | undefined;
@@ -170,8 +178,14 @@ export class TermIndex {
   }
 }
 
+/** A token and its keys: folded as the index folds, and with letter case kept. */
+interface KeyedToken extends Token {
+  readonly key: string;
+  readonly exactKey: string;
+}
+
 /** Index after the match of `term` at token `at`, or undefined. */
-function matchTermAt(term: IndexedTerm, tokens: readonly Token[], at: number): number | undefined {
+function matchTermAt(term: IndexedTerm, tokens: readonly KeyedToken[], at: number): number | undefined {
   let index = at;
   for (let w = 0; w < term.words.length; w++) {
     const word = term.words[w];
@@ -179,7 +193,7 @@ function matchTermAt(term: IndexedTerm, tokens: readonly Token[], at: number): n
     if (word === undefined || token === undefined || token.masked) return undefined;
     // A space in the term also accepts a hyphen in the text (`labour-market integration`).
     if (w > 0 && token.before !== term.source.separators[w] && !(token.before === 'hyphen' && term.source.separators[w] === 'space')) return undefined;
-    const key = foldKey(token.text, term.fold);
+    const key = term.source.caseSensitive ? token.exactKey : token.key;
     const isMatch =
       word.keys.has(key) ||
       (word.stem !== undefined && key.startsWith(word.stem)) ||

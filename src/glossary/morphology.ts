@@ -40,6 +40,14 @@ export function loadDictionary(lang: string): Promise<HunspellDictionary | undef
   return promise;
 }
 
+/**
+ * Let the dictionary of a language be freed once nobody holds it: a compiled glossary
+ * no longer needs it, and the Polish one takes about 35 MB.
+ */
+export function releaseDictionary(lang: string): void {
+  loaded.delete(lang.split(/[-_]/)[0]?.toLowerCase() ?? lang);
+}
+
 async function importDictionary(lang: string): Promise<HunspellDictionary | undefined> {
   const name = packages[lang];
   if (name === undefined) return undefined;

@@ -38,7 +38,10 @@ const maskPattern = /\b(?:https?|ftp):\/\/[^\s<>"]+|\bwww\.[^\s<>"]+|[\p{L}\p{N}
 /** Tokens of a text, with separators and masks. */
 export function tokenize(text: string): Token[] {
   const masks: [number, number][] = [];
-  for (const match of text.matchAll(maskPattern)) masks.push([match.index, match.index + match[0].length]);
+  // The mask pattern is costly; most texts have nothing it could match.
+  if (text.includes('@') || text.includes('://') || text.includes('www.')) {
+    for (const match of text.matchAll(maskPattern)) masks.push([match.index, match.index + match[0].length]);
+  }
   const tokens: Token[] = [];
   let previousEnd = -1;
   let mask = 0;
@@ -59,7 +62,8 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const needsNormalizing = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F\u00AD\u200B-\u200D\u2060]/;
+/** Combining marks (NFD text) and invisible characters: only such words need the slow path. */
+const needsNormalizing = /[\p{M}\u00AD\u200B-\u200D\u2060]/u;
 
 /** The comparison key of a word. */
 export function foldKey(word: string, options: FoldOptions = {}): string {

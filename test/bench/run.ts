@@ -6,6 +6,10 @@
  * measured in isolation, times po4a over the same files, and prints a table; the same
  * figures go to `.cache/bench/extract.json`. Targets are reported, never asserted.
  *
+ * Then the terminology bench (./terms.ts): a 10,000-entry glossary against 1 MB of Polish
+ * text, in children of its own (build/test/bench/terms-child.js); its table follows, its
+ * figures go to the same JSON under `terms` (and to `.cache/bench/terms.json`).
+ *
  * Env: BENCH_CPU_PROF=<dir> passes --cpu-prof --cpu-prof-dir=<dir> to the children.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MB, benchProject, markdownFiles, projectRoot, type ChildResult } from './common.js';
+import { formatRows, runTermsBench } from './terms.js';
 
 const root = projectRoot();
 const bench = benchProject(root);
@@ -182,6 +187,17 @@ async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
   process.stdout.write(`Hansa extraction bench — ${machine}\n${lines.join('\n')}\n`);
 
+  // Terminology, in children of its own; a failure there leaves the extraction figures intact.
+  let terms: Record<string, unknown>;
+  try {
+    const termsBench = runTermsBench(root);
+    terms = termsBench.report;
+    process.stdout.write(`\nHansa terminology bench — 10,000-entry glossary, 1 MB of Polish text\n${formatRows(termsBench.rows).join('\n')}\n`);
+  } catch (error) {
+    terms = { error: error instanceof Error ? error.message : String(error) };
+    process.stdout.write(`\nHansa terminology bench\n${formatRows([{ label: 'terminology bench', value: String(terms['error']), ok: false }]).join('\n')}\n`);
+  }
+
   await mkdir(outDir, { recursive: true });
   const report = {
     date: new Date().toISOString(),
@@ -198,8 +214,10 @@ async function main(): Promise<void> {
       cold1ToParseFirstRun: cold1.seconds / (parse.runs[0] ?? parse.seconds),
       cold1ToParse: ratio1, coldAutoToParse: ratioN, warmToColdAuto: warmShare, coldAutoProcessToPo4a: 'seconds' in po4a ? coldN.processSeconds / po4a.seconds : null },
     targets: Object.fromEntries(rows.filter((row) => row.ok !== undefined).map((row) => [row.label, row.ok])),
+    terms,
   };
   await writeFile(path.join(outDir, 'extract.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(outDir, 'terms.json'), `${JSON.stringify({ date: report.date, machine, load: report.load, ...terms }, null, 2)}\n`);
   process.stdout.write(`(JSON: ${path.relative(root, path.join(outDir, 'extract.json'))})\n`);
 }
 
