@@ -8,7 +8,7 @@
  * 3. An acronym takes a Polish ending after a hyphen: `NEET-ów` is a hit for `NEET`.
  * 4. Nothing inside an e-mail address or URL matches.
  */
-import { foldKey, isAcronym, tokenize, type FoldOptions, type Separator, type Token } from './text.js';
+import { foldKey, isAcronym, scanTokens, type FoldOptions, type Separator, type Token } from './text.js';
 
 /** A word of a compiled term: the forms it accepts. */
 export interface CompiledWord {
@@ -106,7 +106,7 @@ export class TermIndex {
    * "is this term anywhere?" rather than "what are the terms of this text?".
    */
   matchAll(text: string): TermHit[] {
-    const tokens = this.#keyed(tokenize(text));
+    const tokens = this.#keyed(text);
     const hits: TermHit[] = [];
     tokens.forEach((first, at) => {
       if (first.masked) return;
@@ -122,7 +122,7 @@ export class TermIndex {
 
   /** Hits in `text`, leftmost-longest, not overlapping. */
   match(text: string): TermHit[] {
-    const tokens = this.#keyed(tokenize(text));
+    const tokens = this.#keyed(text);
     const hits: TermHit[] = [];
     let i = 0;
     while (i < tokens.length) {
@@ -142,11 +142,14 @@ export class TermIndex {
   }
 
   /** Tokens with their keys, folded once per text. */
-  #keyed(tokens: readonly Token[]): KeyedToken[] {
+  #keyed(text: string): KeyedToken[] {
     const sensitive: FoldOptions = { ...this.#fold, caseSensitive: true };
-    return tokens.map((token) => {
+    return scanTokens(text, (token) => {
       const key = foldKey(token.text, this.#fold);
-      return { ...token, key, exactKey: this.#hasCaseSensitive ? foldKey(token.text, sensitive) : key };
+      const keyed = token as KeyedToken & { key: string; exactKey: string };
+      keyed.key = key;
+      keyed.exactKey = this.#hasCaseSensitive ? foldKey(token.text, sensitive) : key;
+      return keyed;
     });
   }
 

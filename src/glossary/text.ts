@@ -30,36 +30,67 @@ export interface FoldOptions {
   readonly ignoreDiacritics?: boolean;
 }
 
-// A trailing `+` belongs to the word: `EFS+`, `socialfonden+`.
-const tokenPattern = /[\p{L}\p{M}\p{N}\u00AD\u200B-\u200D\u2060]+\+?/gu;
 const invisible = /[\u00AD\u200B-\u200D\u2060]/g;
 const maskPattern = /\b(?:https?|ftp):\/\/[^\s<>"]+|\bwww\.[^\s<>"]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const wordCharacter = /[\p{L}\p{M}\p{N}]/u;
+const spaceCharacter = /\s/u;
 
-/** Tokens of a text, with separators and masks. */
-export function tokenize(text: string): Token[] {
+/** Letters, marks, digits and the invisible characters that may sit inside a word. */
+function isWordCode(code: number, text: string, at: number): boolean {
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060) return true;
+  if (code >= 0xd800 && code <= 0xdbff) return wordCharacter.test(text.slice(at, at + 2));
+  if (code >= 0xdc00 && code <= 0xdfff) return wordCharacter.test(text.slice(at - 1, at + 1));
+  return wordCharacter.test(text[at] ?? '');
+}
+
+function separatorOf(text: string, from: number, to: number): Separator {
+  if (to - from === 1 && text.charCodeAt(from) === 45) return 'hyphen';
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 10 || code === 9 || code === 13 || code === 0xa0) continue;
+    if (code < 128 || !spaceCharacter.test(text[i] ?? '')) return 'other';
+  }
+  return 'space';
+}
+
+/**
+ * Tokens of a text, with separators and masks; `make` builds each token, so callers that
+ * need more per token (keys) build one object, not two.
+ */
+export function scanTokens<T>(text: string, make: (token: Token) => T): T[] {
   const masks: [number, number][] = [];
   // The mask pattern is costly; most texts have nothing it could match.
   if (text.includes('@') || text.includes('://') || text.includes('www.')) {
     for (const match of text.matchAll(maskPattern)) masks.push([match.index, match.index + match[0].length]);
   }
-  const tokens: Token[] = [];
+  const tokens: T[] = [];
   let previousEnd = -1;
   let mask = 0;
-  for (const match of text.matchAll(tokenPattern)) {
-    const start = match.index;
-    const end = start + match[0].length;
+  let i = 0;
+  while (i < text.length) {
+    if (!isWordCode(text.charCodeAt(i), text, i)) {
+      i += 1;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isWordCode(text.charCodeAt(i), text, i)) i += 1;
+    // A trailing `+` belongs to the word: `EFS+`, `socialfonden+`.
+    if (text.charCodeAt(i) === 43) i += 1;
+    const end = i;
     while (mask < masks.length && (masks[mask]?.[1] ?? 0) <= start) mask += 1;
     const range = masks[mask];
     const masked = range !== undefined && range[0] < end && start < range[1];
-    let before: Separator = 'start';
-    if (previousEnd >= 0) {
-      const gap = text.slice(previousEnd, start);
-      before = gap === '-' ? 'hyphen' : /^[\s\u00A0]+$/u.test(gap) ? 'space' : 'other';
-    }
-    tokens.push({ text: match[0], start, end, before, masked });
+    const before: Separator = previousEnd < 0 ? 'start' : separatorOf(text, previousEnd, start);
+    tokens.push(make({ text: text.slice(start, end), start, end, before, masked }));
     previousEnd = end;
   }
   return tokens;
+}
+
+/** Tokens of a text, with separators and masks. */
+export function tokenize(text: string): Token[] {
+  return scanTokens(text, (token) => token);
 }
 
 /** Combining marks (NFD text) and invisible characters: only such words need the slow path. */

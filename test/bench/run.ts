@@ -100,6 +100,12 @@ const mbps = (bytes: number, seconds: number): string => `${(bytes / MB / second
 const rss = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
+  // `npm run bench -- terms` runs the terminology part alone.
+  if (process.argv[2] === 'terms') {
+    const termsBench = runTermsBench(root);
+    process.stdout.write(`Hansa terminology bench — 10,000-entry glossary, 1 MB of Polish text\n${formatRows(termsBench.rows).join('\n')}\n`);
+    return;
+  }
   buildCorpus();
   const loadBefore = loadavg()[0] ?? 0;
   const files = await markdownFiles(content);
