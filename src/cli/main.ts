@@ -250,9 +250,9 @@ function red(text: string, color: boolean): string {
 /** `file:line: error: reason`, in the interface language. */
 function describeFinding(finding: Finding, t: TFunction, color: boolean): string {
   const where = finding.file + (finding.line === undefined ? '' : `:${finding.line}`);
-  const key = finding.code in (finding.data ?? {}) ? '' : finding.code;
-  const message = t([`errors.${key}`, `finding.${key}`], { ...(finding.data ?? {}), defaultValue: finding.message });
-  return `${where}: ${red(t('errors.prefix'), color)}: ${message}`;
+  const message = t([`errors.${finding.code}`, `finding.${finding.code}`], { ...(finding.data ?? {}), defaultValue: finding.message });
+  const label = finding.severity === 'warning' ? t('finding.warning') : red(t('errors.prefix'), color);
+  return `${where}: ${label}: ${message}`;
 }
 
 function describeError(error: unknown, t: TFunction, color: boolean): string {

@@ -66,7 +66,15 @@ export interface LanguageReport {
 /** What a translate run did. */
 export interface TranslateSummary {
   readonly dryRun: boolean;
-  readonly files: readonly { readonly file: string; readonly ok: boolean; readonly segments: number; readonly words: number; readonly outputs: readonly string[] }[];
+  readonly files: readonly {
+    readonly file: string;
+    readonly ok: boolean;
+    readonly segments: number;
+    readonly words: number;
+    readonly outputs: readonly string[];
+    /** Glossary terms found, per segment (offsets in the segment's plain text). */
+    readonly terms: readonly { readonly segment: string; readonly term: string; readonly text: string; readonly start: number; readonly end: number }[];
+  }[];
   readonly languages: readonly LanguageReport[];
   readonly errors: readonly Finding[];
   readonly findings: readonly Finding[];
@@ -199,6 +207,7 @@ export async function translateProject(project: Project, options: TranslateOptio
     await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
   }
 
+  const documentOf = new Map(documents.map(({ file, document }) => [file, document]));
   return {
     dryRun: options.dryRun ?? false,
     files: extraction.outcomes.map((outcome) => ({
@@ -207,6 +216,9 @@ export async function translateProject(project: Project, options: TranslateOptio
       segments: outcome.ok ? outcome.segments : 0,
       words: outcome.ok ? outcome.words : 0,
       outputs: outputs.get(outcome.file) ?? [],
+      terms: (documentOf.get(outcome.file)?.segments ?? []).flatMap((segment) =>
+        hitsOf(segment).map((hit) => ({ segment: segment.id, term: hit.term, text: hit.text, start: hit.start, end: hit.end })),
+      ),
     })),
     languages: reports,
     errors,
