@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../errors/index.js';
 import { isKnownLanguage } from './languages.js';
 
-export { isKnownLanguage, languageName } from './languages.js';
+export { canonicalLanguage, isKnownLanguage, languageName } from './languages.js';
 
 const language = z
   .string()

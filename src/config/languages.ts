@@ -15,3 +15,13 @@ export function isKnownLanguage(code: string): boolean {
 export function languageName(code: string): string {
   return names.of(code) ?? code;
 }
+
+/** A known language code in its canonical form (`EN-gb` → `en-GB`), or undefined. */
+export function canonicalLanguage(raw: string): string | undefined {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(raw);
+    return canonical !== undefined && isKnownLanguage(canonical) ? canonical : undefined;
+  } catch {
+    return undefined;
+  }
+}

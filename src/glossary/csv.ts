@@ -17,9 +17,9 @@
  *    ends. What CSV cannot say is dropped: notes on single terms and the part of speech of
  *    target terms; the order of terms decides preferred/admitted.
  */
-import { isKnownLanguage } from '../config/index.js';
-import { InputError } from '../errors/index.js';
 import type { Glossary, GlossaryEntry, Term } from './types.js';
+import { canonicalLanguage } from '../config/index.js';
+import { invalid } from './invalid.js';
 
 /** What the CSV reader needs to know besides the text. */
 export interface CsvReadOptions {
@@ -142,7 +142,7 @@ function readHeader(record: CsvRecord, file: string, sourceLanguage: string): Co
     const name = raw.trim();
     const lower = name.toLowerCase();
     const option = optionColumns.find((o) => o === lower);
-    const code = option === undefined ? languageCode(name) : undefined;
+    const code = option === undefined ? canonicalLanguage(name) : undefined;
     if (option === undefined && code === undefined) {
       throw invalid(file, record.line, `unknown column "${name}" (column ${index + 1}): expected a language code or one of ${optionColumns.join(', ')}`);
     }
@@ -272,19 +272,6 @@ function quoteField(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
-/** A known language code in its canonical form (`EN-gb` → `en-GB`), or undefined. */
-function languageCode(raw: string): string | undefined {
-  try {
-    const [canonical] = Intl.getCanonicalLocales(raw);
-    return canonical !== undefined && isKnownLanguage(canonical) ? canonical : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function invalid(file: string | undefined, line: number | undefined, reason: string): InputError {
-  return new InputError('glossary_invalid', reason, { ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }), data: { reason } });
-}
 
 function countNewlines(text: string): number {
   let count = 0;

@@ -33,10 +33,10 @@
  *    an id that is not a valid XML id (`terms.csv#c12`) is made one (`terms.csv_c12`), with
  *    `-2`, `-3`… added if that clashes, so only valid ids round-trip unchanged.
  */
-import { isKnownLanguage } from '../config/index.js';
-import { InputError } from '../errors/index.js';
 import type { Glossary, GlossaryEntry, Term, TermStatus } from './types.js';
 import { escapeXmlAttribute, escapeXmlText, firstChild, parseXml, type XmlElement } from './xml.js';
+import { canonicalLanguage } from '../config/index.js';
+import { invalid } from './invalid.js';
 
 /** What the TBX reader needs to know besides the text. */
 export interface TbxReadOptions {
@@ -111,7 +111,7 @@ function declaredLanguages(root: XmlElement): string[] {
     return text
       .slice(languagesPrefix.length)
       .split(',')
-      .flatMap((code) => languageCode(code.trim()) ?? []);
+      .flatMap((code) => canonicalLanguage(code.trim()) ?? []);
   }
   return [];
 }
@@ -159,7 +159,7 @@ function readEntry(element: XmlElement, file: string, sourceLanguage: string): G
 function readLanguage(element: XmlElement, file: string): string {
   const raw = element.attributes['xml:lang'] ?? element.attributes.lang;
   if (raw === undefined) throw invalid(file, element.line, `<${element.qualifiedName}> has no xml:lang`);
-  const code = languageCode(raw.trim());
+  const code = canonicalLanguage(raw.trim());
   if (code === undefined) throw invalid(file, element.line, `unknown language code "${raw}" in <${element.qualifiedName}>`);
   return code;
 }
@@ -320,16 +320,3 @@ function xmlId(id: string): string {
   return ncName.test(chars) ? chars : `_${chars}`;
 }
 
-/** A known language code in its canonical form (`EN-gb` → `en-GB`), or undefined. */
-function languageCode(raw: string): string | undefined {
-  try {
-    const [canonical] = Intl.getCanonicalLocales(raw);
-    return canonical !== undefined && isKnownLanguage(canonical) ? canonical : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function invalid(file: string | undefined, line: number | undefined, reason: string): InputError {
-  return new InputError('glossary_invalid', reason, { ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }), data: { reason } });
-}

@@ -1,4 +1,5 @@
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';
+import { localCapabilities } from './types.js';
 
 /**
  * `copy`: the target is the source. For fidelity tests (the output must equal the
@@ -7,16 +8,7 @@ import type { Provider, TranslationRequest, TranslationResult } from './types.js
 export function createCopyProvider(): Provider {
   return {
     name: 'copy',
-    capabilities: {
-      languages: 'any',
-      markup: 'xml',
-      glossary: 'none',
-      formality: false,
-      maxSegmentsPerRequest: Number.POSITIVE_INFINITY,
-      maxCharactersPerRequest: Number.POSITIVE_INFINITY,
-      pricePerMillionCharacters: 0,
-      isSynthetic: true,
-    },
+    capabilities: localCapabilities,
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       request.signal?.throwIfAborted();
       return request.segments.map((segment) => ({ id: segment.id, target: segment.source, origin: 'mt:copy' }));

@@ -8,6 +8,7 @@
  * 4. Codes, entities, numbers, URLs-as-codes stay exactly as they were.
  */
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';
+import { localCapabilities } from './types.js';
 
 const accents: Readonly<Record<string, string>> = {
   a: 'á', b: 'ƀ', c: 'ç', d: 'đ', e: 'é', f: 'ƒ', g: 'ĝ', h: 'ĥ', i: 'í', j: 'ĵ', k: 'ķ', l: 'ĺ', m: 'ɱ',
@@ -41,16 +42,7 @@ export function createPseudoProvider(options: PseudoOptions = {}): Provider {
   if (!(expansion >= 0)) throw new TypeError(`Expected \`expansion\` to be a number from 0 and up, got \`${expansion}\``);
   return {
     name: 'pseudo',
-    capabilities: {
-      languages: 'any',
-      markup: 'xml',
-      glossary: 'none',
-      formality: false,
-      maxSegmentsPerRequest: Number.POSITIVE_INFINITY,
-      maxCharactersPerRequest: Number.POSITIVE_INFINITY,
-      pricePerMillionCharacters: 0,
-      isSynthetic: true,
-    },
+    capabilities: localCapabilities,
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       request.signal?.throwIfAborted();
       return request.segments.map((segment) => ({

@@ -68,3 +68,15 @@ export interface Provider {
   readonly capabilities: ProviderCapabilities;
   translate(request: TranslationRequest): Promise<TranslationResult[]>;
 }
+
+/** Capabilities of providers that run here, at no cost and without limits (copy, pseudo, memory). */
+export const localCapabilities: ProviderCapabilities = {
+  languages: 'any',
+  markup: 'xml',
+  glossary: 'none',
+  formality: false,
+  maxSegmentsPerRequest: Number.POSITIVE_INFINITY,
+  maxCharactersPerRequest: Number.POSITIVE_INFINITY,
+  pricePerMillionCharacters: 0,
+  isSynthetic: true,
+};
