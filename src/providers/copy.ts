@@ -1,5 +1,4 @@
-import type { Provider, TranslationRequest, TranslationResult } from './types.js';
-import { localCapabilities } from './types.js';
+import { localCapabilities, type Provider, type TranslationRequest, type TranslationResult } from './types.js';
 
 /**
  * `copy`: the target is the source. For fidelity tests (the output must equal the

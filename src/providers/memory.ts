@@ -1,6 +1,5 @@
 import type { TranslationMemory } from '../memory/index.js';
-import type { Provider, TranslationRequest, TranslationResult } from './types.js';
-import { localCapabilities } from './types.js';
+import { localCapabilities, type Provider, type TranslationRequest, type TranslationResult } from './types.js';
 
 /** `memory`: reuse what earlier runs and translators produced; translates nothing new. */
 export function createMemoryProvider(memoryFor: (targetLanguage: string) => Promise<TranslationMemory>): Provider {

@@ -7,8 +7,7 @@
  * 3. Each segment is bracketed ⟦…⟧, so truncation and concatenation show.
  * 4. Codes, entities, numbers, URLs-as-codes stay exactly as they were.
  */
-import type { Provider, TranslationRequest, TranslationResult } from './types.js';
-import { localCapabilities } from './types.js';
+import { localCapabilities, type Provider, type TranslationRequest, type TranslationResult } from './types.js';
 
 const accents: Readonly<Record<string, string>> = {
   a: 'á', b: 'ƀ', c: 'ç', d: 'đ', e: 'é', f: 'ƒ', g: 'ĝ', h: 'ĥ', i: 'í', j: 'ĵ', k: 'ķ', l: 'ĺ', m: 'ɱ',
