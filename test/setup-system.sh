@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 missing=()
 command -v pandoc >/dev/null || missing+=(pandoc)
 [ -d /usr/share/man/pl ] || missing+=(manpages-pl)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing Debian packages for the tests: ${missing[*]}"
   sudo=""

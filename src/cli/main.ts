@@ -13,6 +13,7 @@ import type { Project } from '../pipeline/project.js';
 import { providerNames, type ProviderName } from '../providers/index.js';
 import { segmentText } from '../segment/index.js';
 import { createTermIndex, loadGlossaries } from '../glossary/index.js';
+import { writeGlossary } from '../glossary/formats.js';
 import { cacheRoot } from '../pipeline/project.js';
 import path from 'node:path';
 import { loadMessages, pickUiLanguage } from './messages.js';
@@ -183,6 +184,22 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const text = await readAll(io.stdin);
       const hits = index.match(text).map(({ term, text: found, start, end }) => ({ term, text: found, start, end }));
       io.stdout.write(`${JSON.stringify(hits, null, 2)}\n`);
+    });
+
+  program
+    .command('glossary')
+    .description(t('glossary.description'))
+    .addOption(new Option('--format <format>', t('glossary.format')).choices(['csv', 'tbx']).default('tbx'))
+    .option('--glossary <file>', t('terms.glossary'))
+    .action(async (options: { format: 'csv' | 'tbx'; glossary?: string }) => {
+      const loaded = await project();
+      const glossary = await loadGlossaries(io.cwd, {
+        globs: loaded.config.glossary.files,
+        ...(options.glossary === undefined ? {} : { files: [options.glossary] }),
+        sourceLanguage: loaded.config.sourceLanguage,
+      });
+      io.stdout.write(writeGlossary(glossary, options.format));
+      say(t('glossary.summary', { entries: glossary.entries.length, languages: glossary.languages.join(', ') }));
     });
 
   try {

@@ -152,6 +152,25 @@ describe('hansa terms', () => {
     ]);
   });
 
+  it('hansa glossary exports the project glossary as TBX that validates and reads back the same', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'glossary'), { recursive: true });
+    const { readFile: read } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'glossary/hansa.csv'), await read(path.resolve('glossary/hansa.csv')));
+    const tbx = await hansa(dir, ['glossary', '--format', 'tbx']);
+    expect(tbx.code).toBe(0);
+    expect(tbx.stderr).toMatch(/^\d+ entries, languages: pl, en, sv/m);
+    await writeFile(path.join(dir, 'out.tbx'), tbx.stdout);
+    const { spawnSync } = await import('node:child_process');
+    const validated = spawnSync(path.resolve('../shared/tools/validate-l10n'), [path.join(dir, 'out.tbx')], { encoding: 'utf8' });
+    expect(validated.status, validated.stdout + validated.stderr).toBe(0);
+    const { readGlossary } = await import('../../src/glossary/formats.js');
+    const strip = (g: Glossary): unknown => g.entries.map(({ origin: _origin, id: _id, ...rest }) => rest);
+    expect(strip(readGlossary(tbx.stdout, 'out.tbx'))).toEqual(strip(await projectGlossary()));
+    const csv = await hansa(dir, ['glossary', '--format', 'csv']);
+    expect(strip(readGlossary(csv.stdout, 'out.csv'))).toEqual(strip(await projectGlossary()));
+  });
+
   const bad: [string, string, string, RegExp][] = [
     ['missing source column', 'bad.csv', 'en,sv\ncareer,karriär\n', /^glossary\/bad\.csv:1: error: .+/m],
     ['unknown column', 'bad.csv', 'pl,en,xx\na,b,c\n', /^glossary\/bad\.csv:1: error: .*xx/m],
