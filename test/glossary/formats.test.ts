@@ -13,8 +13,9 @@ import { parseXml } from '../../src/glossary/xml.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures');
-const schemas = '/work/shared/reference/schemas/tbx-basic';
-const validator = '/work/shared/tools/validate-l10n';
+const schemas = path.resolve('../shared/reference/schemas/tbx-basic');
+// shared/ sits beside the checkout, here and in CI.
+const validator = path.resolve('../shared/tools/validate-l10n');
 const scratch = mkdtempSync(path.join(tmpdir(), 'hansa-glossary-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
