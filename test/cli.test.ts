@@ -163,6 +163,15 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/hansa\.config\.json:2: error: configuration key targetLanguages\.1: expected a known language code/);
   });
 
+  it('refuses broken tag resources, naming the file', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'locales/en'), { recursive: true });
+    await writeFile(path.join(dir, 'locales/en/content.json'), '{ "tags": { "Aktualności": 1 } }');
+    const result = await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'en']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^locales\/en\/content\.json: error: cannot read the file: tags\.Aktualności: .+$/);
+  });
+
   it('refuses an unknown provider', async () => {
     const dir = await sampleProject();
     const result = await hansa(dir, ['translate', '--provider', 'babelfish']);

@@ -39,7 +39,9 @@ export interface ExtractOptions {
   /** Frontmatter keys whose values are translated. Default `title`, `description`, `summary`, `tags`. */
   readonly translatableKeys?: readonly string[];
   /** Path for error messages. */
-  readonly file?: string;
+  readonly file?: string | undefined;
+  /** sha256 of the source, when the caller has it already (of the file's bytes). */
+  readonly sourceHash?: string;
 }
 
 export const defaultTranslatableKeys: readonly string[] = ['title', 'description', 'summary', 'tags'];
@@ -77,8 +79,10 @@ class DocumentBuilder {
   readonly #lang: string;
   readonly #keys: readonly string[];
   readonly #file: string | undefined;
+  readonly #sourceHash: string | undefined;
 
   constructor(source: string, options: ExtractOptions) {
+    this.#sourceHash = options.sourceHash;
     this.#source = source;
     this.#lang = options.lang ?? 'pl';
     this.#keys = options.translatableKeys ?? defaultTranslatableKeys;
@@ -86,7 +90,7 @@ class DocumentBuilder {
   }
 
   finish(): ExtractedDocument {
-    return { sourceHash: hashSource(this.#source), meta: this.meta, units: this.units, segments: this.segments };
+    return { sourceHash: this.#sourceHash ?? hashSource(this.#source), meta: this.meta, units: this.units, segments: this.segments };
   }
 
   visit(node: Nodes, ancestors: readonly Nodes[]): void {

@@ -72,7 +72,7 @@ export async function extractFile(file: string, context: ExtractContext, known?:
       if (summary !== undefined) return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summary, parsed: false };
     }
     const source = decodeUtf8(bytes, shown);
-    const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown });
+    const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash });
     if (!madeDirs.has(context.docsDir)) {
       await mkdir(context.docsDir, { recursive: true });
       madeDirs.add(context.docsDir);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import { z } from 'zod';
+import { InputError } from '../errors/index.js';
 
 const contentSchema = z.object({ tags: z.record(z.string(), z.string()).default({}), chrome: z.record(z.string(), z.string()).default({}) }).loose();
 
@@ -27,14 +28,26 @@ export async function loadTagTranslator(projectDir: string, languages: readonly 
   for (const lang of languages) {
     for (const dir of [bundledLocales, path.join(projectDir, 'locales')]) {
       const file = path.join(dir, lang, 'content.json');
+      const relative = path.relative(projectDir, file);
+      const shown = relative.startsWith('..') ? file : relative.split(path.sep).join('/');
       let text: string;
       try {
         text = await readFile(file, 'utf8');
       } catch {
         continue;
       }
-      const parsed = contentSchema.safeParse(JSON.parse(text));
-      if (parsed.success) instance.addResourceBundle(lang, 'tags', parsed.data.tags, true, true);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new InputError('file_unreadable', `invalid JSON in ${shown}`, { file: shown, data: { reason: (error as Error).message } });
+      }
+      const parsed = contentSchema.safeParse(json);
+      if (!parsed.success) {
+        const reason = `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+        throw new InputError('file_unreadable', `invalid resources in ${shown}`, { file: shown, data: { reason } });
+      }
+      instance.addResourceBundle(lang, 'tags', parsed.data.tags, true, true);
     }
   }
   return {
