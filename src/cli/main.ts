@@ -96,6 +96,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         ...(providers === undefined ? {} : { providers }),
         ...(workers() === undefined ? {} : { workers: workers() }),
         dryRun: options.dryRun === true,
+        env: io.env,
         onProgress: (progress) => bar.update(t(`progress.${progress.phase}`), progress.done, progress.total),
       });
       bar.clear();

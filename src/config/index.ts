@@ -14,7 +14,7 @@ const language = z
   .string()
   .refine(isKnownLanguage, { message: 'a known language code (BCP 47, e.g. "en", "sv", "nb")' });
 
-const providerName = z.enum(['memory', 'copy', 'pseudo']);
+const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl']);
 
 /** The configuration file's shape. Unknown keys are errors, so typos are caught. */
 export const configSchema = z

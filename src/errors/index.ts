@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'no_files'
   | 'markdown_invalid'
   | 'provider_failed'
+  | 'provider_unconfigured'
   | 'glossary_invalid'
   | 'xml_invalid'
   | 'xml_dtd_refused';

@@ -21,6 +21,10 @@ import { cacheRoot, contentRoot, displayPath, type Project } from './project.js'
 import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
 import type { SegmentTerm } from '../providers/index.js';
+import { createDeeplProvider } from '../providers/index.js';
+import { ProviderJournal, journalKey, journalRecord } from '../memory/journal.js';
+import { ProviderQueue } from '../queue/index.js';
+import { InputError } from '../errors/index.js';
 
 /** A problem with one segment or file; it never stops the other files. */
 export interface Finding {
@@ -47,6 +51,8 @@ export interface TranslateOptions {
   readonly workers?: number;
   readonly onProgress?: (progress: Progress & { readonly phase: 'extract' | 'translate' }) => void;
   readonly signal?: AbortSignal;
+  /** Where credentials come from (`DEEPL_AUTH_KEY`, `DEEPL_API_URL`, …). Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Per-language totals of a run. */
@@ -82,7 +88,7 @@ export interface TranslateSummary {
 }
 
 /** Build the provider chain by name. */
-export function createProviders(project: Project, names: readonly ProviderName[]): Provider[] {
+export function createProviders(project: Project, names: readonly ProviderName[], env: Readonly<Record<string, string | undefined>> = process.env): Provider[] {
   const memories = new Map<string, Promise<TranslationMemory>>();
   const memoryFor = (lang: string): Promise<TranslationMemory> => {
     let memory = memories.get(lang);
@@ -100,6 +106,13 @@ export function createProviders(project: Project, names: readonly ProviderName[]
         return createPseudoProvider();
       case 'memory':
         return createMemoryProvider(memoryFor);
+      case 'deepl': {
+        const authKey = env['DEEPL_AUTH_KEY'];
+        if (authKey === undefined || authKey.trim() === '') {
+          throw new InputError('provider_unconfigured', 'deepl needs DEEPL_AUTH_KEY', { data: { provider: 'deepl', variable: 'DEEPL_AUTH_KEY' } });
+        }
+        return createDeeplProvider({ authKey, apiUrl: env['DEEPL_API_URL'] });
+      }
     }
   });
 }
@@ -108,7 +121,9 @@ export function createProviders(project: Project, names: readonly ProviderName[]
 export async function translateProject(project: Project, options: TranslateOptions = {}): Promise<TranslateSummary> {
   const { config } = project;
   const languages = options.targetLanguages ?? config.targetLanguages;
-  const providers = createProviders(project, options.providers ?? config.providers);
+  const providers = createProviders(project, options.providers ?? config.providers, options.env ?? process.env);
+  let journal: Promise<ProviderJournal> | undefined;
+  const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   const extraction = await extractProject(project, {
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
@@ -147,7 +162,7 @@ export async function translateProject(project: Project, options: TranslateOptio
       ? undefined
       : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
     const termsOf = (segment: Segment): SegmentTerm[] => segmentTerms(hitsOf(segment), terminology, lang);
-    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf });
+    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, openJournal });
     if (checker !== undefined) {
       for (const { file, document } of documents) {
         for (const segment of document.segments) {
@@ -239,6 +254,7 @@ async function runChain(
     signal: AbortSignal | undefined;
     findings: Finding[];
     termsOf: (segment: Segment) => SegmentTerm[];
+    openJournal: () => Promise<ProviderJournal>;
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   let characters = 0;
@@ -255,6 +271,10 @@ async function runChain(
       estimatedCost += (chars / 1_000_000) * provider.capabilities.pricePerMillionCharacters;
     }
     if (context.dryRun && !isLocal) break;
+    if (!localProviders.has(provider.name)) {
+      await translateRemotely(provider, pending, accepted, context);
+      continue;
+    }
     for (const batch of batches) {
       const results = await provider.translate({
         sourceLanguage: context.project.config.sourceLanguage,
@@ -276,6 +296,85 @@ async function runChain(
     }
   }
   return { characters, requests, estimatedCost };
+}
+
+const localProviders = new Set(['memory', 'copy', 'pseudo']);
+
+/**
+ * A paid provider: answers already in the journal are used as they are; the rest goes
+ * through the provider's queue, and every answer is journaled (fsync'd) before it is used,
+ * so a run killed at any moment never pays twice. Segments whose answer fails validation,
+ * or whose request failed, stay pending for the next provider of the chain.
+ */
+async function translateRemotely(
+  provider: Provider,
+  pending: Map<string, Segment>,
+  accepted: Map<string, { target: string; origin: string; synthetic?: boolean }>,
+  context: {
+    project: Project;
+    lang: string;
+    signal: AbortSignal | undefined;
+    findings: Finding[];
+    termsOf: (segment: Segment) => SegmentTerm[];
+    openJournal: () => Promise<ProviderJournal>;
+  },
+): Promise<void> {
+  const journal = await context.openJournal();
+  const sourceLanguage = context.project.config.sourceLanguage;
+  const keyOf = (source: string): string => journalKey({ provider: provider.name, sourceLanguage, targetLanguage: context.lang, source });
+  const accept = (segment: Segment, target: string, origin: string): void => {
+    const read = readTarget(segment.source, target);
+    if ('problem' in read) {
+      context.findings.push({ code: read.problem.code, severity: 'warning', file: provider.name, lang: context.lang, segment: segment.id, message: read.problem.code });
+      return;
+    }
+    accepted.set(segment.id, { target, origin });
+    pending.delete(segment.id);
+  };
+  for (const segment of [...pending.values()]) {
+    const record = journal.get(keyOf(segment.source));
+    if (record !== undefined) accept(segment, record.target, record.origin);
+  }
+  if (pending.size === 0) return;
+  const caps = provider.capabilities;
+  const queue = new ProviderQueue({ provider: provider.name, ...(caps.requestsPerSecond === undefined ? {} : { requestsPerSecond: caps.requestsPerSecond }) });
+  const requests = [...pending.values()].map((segment) => {
+    const terms = context.termsOf(segment);
+    return terms.length === 0 ? { id: segment.id, source: segment.source } : { id: segment.id, source: segment.source, terms };
+  });
+  const sourceOf = new Map(requests.map((request) => [request.id, request.source]));
+  const outcome = await queue.translateBatches(
+    async (batch, signal) => {
+      const results = await provider.translate({ sourceLanguage, targetLanguage: context.lang, segments: batch, signal });
+      await journal.append(
+        results.flatMap((result) => {
+          const source = sourceOf.get(result.id);
+          return source === undefined ? [] : [journalRecord({ provider: provider.name, sourceLanguage, targetLanguage: context.lang, source }, { target: result.target, origin: result.origin })];
+        }),
+      );
+      return results;
+    },
+    requests,
+    { maxSegments: caps.maxSegmentsPerRequest, maxCharacters: caps.maxCharactersPerRequest, ...(caps.maxRequestBytes === undefined ? {} : { maxBytes: caps.maxRequestBytes }) },
+    context.signal === undefined ? {} : { signal: context.signal },
+  );
+  for (const result of outcome.results) {
+    const segment = pending.get(result.id);
+    if (segment !== undefined) accept(segment, result.target, result.origin);
+  }
+  // One finding per distinct failure, not one per segment: a spent quota fails hundreds at once.
+  const byReason = new Map<string, number>();
+  for (const failure of outcome.failures) byReason.set(failure.error.message, (byReason.get(failure.error.message) ?? 0) + 1);
+  for (const [reason, count] of byReason) {
+    context.findings.push({
+      code: 'provider_failed',
+      severity: 'warning',
+      file: provider.name,
+      lang: context.lang,
+      message: reason,
+      data: { provider: provider.name, reason: `${reason} (${count} segments left for the next provider)` },
+    });
+  }
 }
 
 /** Cut segments into requests under the provider's count and character limits. */

@@ -17,6 +17,10 @@ export interface ProviderCapabilities {
   readonly maxSegmentsPerRequest: number;
   /** Most characters of source text in one request. */
   readonly maxCharactersPerRequest: number;
+  /** Most bytes of request body (UTF-8 JSON of the texts); default unlimited. */
+  readonly maxRequestBytes?: number;
+  /** Requests per second the provider allows; default unlimited. */
+  readonly requestsPerSecond?: number;
   /** Price in euro per million source characters; 0 for local providers. */
   readonly pricePerMillionCharacters: number;
   /** True for providers whose output is not a translation (copy, pseudo): never stored as memory. */

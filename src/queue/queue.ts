@@ -294,7 +294,7 @@ export class ProviderQueue {
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (quota) {
-          stop.abort(quota);
+          // Batches already under way are paid for: let them finish; no new one starts.
           fail(batch, quota);
           return;
         }

@@ -1,0 +1,94 @@
+/**
+ * A DeepL API v2 stand-in on 127.0.0.1 for tests: the real request and response shapes,
+ * limits (50 texts, 128 KiB) and error bodies, with faults to inject. Its "translation"
+ * upper-cases the text outside tags and prefixes the target language, so tests can see
+ * which language a text went to and that codes came back.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A fault the next request gets instead of a translation. */
+export type DeeplFault =
+  | { readonly kind: 'status'; readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'drop-tags' }
+  | { readonly kind: 'short' };
+
+/** The mock and what it saw. */
+export interface MockDeepl {
+  readonly url: string;
+  readonly key: string;
+  /** Requests received, parsed. */
+  readonly requests: { readonly authorization: string | undefined; readonly body: Record<string, unknown> }[];
+  /** How many times each source text was translated, per target language. */
+  readonly translated: Map<string, number>;
+  /** Faults for the next requests, in order. */
+  readonly faults: DeeplFault[];
+  /** Characters left before 456; default unlimited. */
+  quota: number;
+  close(): Promise<void>;
+}
+
+function translateText(text: string, target: string): string {
+  return `${target}: ${text.replace(/(<[^>]*>)|([^<]+)/g, (_, tag: string | undefined, plain: string | undefined) => tag ?? (plain ?? '').toUpperCase())}`;
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'x-trace-id': '0123456789abcdef0123456789abcdef', ...headers });
+  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** Start the mock on an ephemeral port of 127.0.0.1. */
+export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<MockDeepl> {
+  const state = { requests: [] as MockDeepl['requests'][number][], translated: new Map<string, number>(), faults: [] as DeeplFault[], quota: Number.POSITIVE_INFINITY };
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      if (request.method !== 'POST' || request.url !== '/v2/translate') return send(response, 404, { message: 'Not found' });
+      if (request.headers.authorization !== `DeepL-Auth-Key ${key}`) return send(response, 403, { message: 'Authorization failure, check auth_key' });
+      if (raw.length > 128 * 1024) return send(response, 413, { message: 'Request Entity Too Large' });
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return send(response, 400, { message: 'Invalid request: could not parse JSON' });
+      }
+      state.requests.push({ authorization: request.headers.authorization, body });
+      const texts = body['text'];
+      const target = body['target_lang'];
+      if (!Array.isArray(texts) || texts.length === 0 || typeof target !== 'string') return send(response, 400, { message: "Value for 'text' not supported." });
+      if (texts.length > 50) return send(response, 400, { message: "Too many texts: at most 50 texts per request." });
+      const fault = state.faults.shift();
+      if (fault?.kind === 'status') return send(response, fault.status, fault.body ?? { message: 'Too many requests' }, fault.headers);
+      if (fault?.kind === 'malformed') return send(response, 200, '{"translations": [');
+      const characters = texts.reduce((sum: number, text: unknown) => sum + String(text).replace(/<[^>]*>/g, '').length, 0);
+      if (characters > state.quota) return send(response, 456, { message: 'Quota for this billing period has been exceeded.' });
+      state.quota -= characters;
+      const translations = texts.map((text: unknown) => {
+        const source = String(text);
+        state.translated.set(`${target}\u0000${source}`, (state.translated.get(`${target}\u0000${source}`) ?? 0) + 1);
+        const out = translateText(source, target);
+        return { detected_source_language: 'PL', text: fault?.kind === 'drop-tags' ? out.replace(/<[^>]*>/g, '') : out };
+      });
+      send(response, 200, { translations: fault?.kind === 'short' ? translations.slice(1) : translations });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    key,
+    requests: state.requests,
+    translated: state.translated,
+    faults: state.faults,
+    get quota() {
+      return state.quota;
+    },
+    set quota(value: number) {
+      state.quota = value;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
