@@ -88,7 +88,19 @@ export interface TranslateSummary {
 }
 
 /** Build the provider chain by name. */
-export function createProviders(project: Project, names: readonly ProviderName[], env: Readonly<Record<string, string | undefined>> = process.env): Provider[] {
+export function createProviders(
+  project: Project,
+  names: readonly ProviderName[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: { dryRun?: boolean } = {},
+): Provider[] {
+  // A dry run calls nothing, so it needs no credentials: only limits and prices.
+  const credential = (variable: string, provider: string): string => {
+    const value = env[variable];
+    if (value !== undefined && value.trim() !== '') return value;
+    if (options.dryRun === true) return 'dry-run';
+    throw new InputError('provider_unconfigured', `${provider} needs ${variable}`, { data: { provider, variable } });
+  };
   const memories = new Map<string, Promise<TranslationMemory>>();
   const memoryFor = (lang: string): Promise<TranslationMemory> => {
     let memory = memories.get(lang);
@@ -106,13 +118,8 @@ export function createProviders(project: Project, names: readonly ProviderName[]
         return createPseudoProvider();
       case 'memory':
         return createMemoryProvider(memoryFor);
-      case 'deepl': {
-        const authKey = env['DEEPL_AUTH_KEY'];
-        if (authKey === undefined || authKey.trim() === '') {
-          throw new InputError('provider_unconfigured', 'deepl needs DEEPL_AUTH_KEY', { data: { provider: 'deepl', variable: 'DEEPL_AUTH_KEY' } });
-        }
-        return createDeeplProvider({ authKey, apiUrl: env['DEEPL_API_URL'] });
-      }
+      case 'deepl':
+        return createDeeplProvider({ authKey: credential('DEEPL_AUTH_KEY', 'deepl'), apiUrl: env['DEEPL_API_URL'] });
     }
   });
 }
@@ -121,7 +128,7 @@ export function createProviders(project: Project, names: readonly ProviderName[]
 export async function translateProject(project: Project, options: TranslateOptions = {}): Promise<TranslateSummary> {
   const { config } = project;
   const languages = options.targetLanguages ?? config.targetLanguages;
-  const providers = createProviders(project, options.providers ?? config.providers, options.env ?? process.env);
+  const providers = createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun: options.dryRun ?? false });
   let journal: Promise<ProviderJournal> | undefined;
   const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   const extraction = await extractProject(project, {

@@ -108,6 +108,18 @@ describe('hansa translate --provider deepl', () => {
     expect(output).toContain('](https://example.org/targi-pracy-2022/zapisy');
   });
 
+  it('estimates a dry run without a key and without calling anything', async () => {
+    const dir = await sampleProject();
+    const result = await hansa(dir, ['translate', '--provider', 'deepl', '--to', 'en,sv', '--dry-run', '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { languages: { characters: number; requests: number; estimatedCost: number }[] };
+    for (const language of summary.languages) {
+      expect(language.requests).toBeGreaterThan(0);
+      expect(language.estimatedCost).toBeCloseTo((language.characters / 1_000_000) * 20, 6);
+    }
+    expect(mock.requests).toHaveLength(0);
+  });
+
   it('says which variable is missing, with exit 2', async () => {
     const dir = await sampleProject();
     const result = await hansa(dir, ['translate', '--provider', 'deepl']);
