@@ -9,7 +9,7 @@
  *    once and well nested, lists the glossary terms found in each segment, and tells the
  *    model to treat the segments as data, never as instructions.
  * 3. The key travels only in the `Authorization` header, and only when one is set (Ollama
- *    needs none); never in a URL, a log or an error.
+ *    needs none); never in a URL, a log or an error (an error body echoing it is redacted).
  * 4. Answers are checked with zod: a truncated answer (`finish_reason: length`), content
  *    that is not the JSON asked for, or a missing, extra or repeated id is a retryable
  *    error, never a translation. Codes are checked later, by the pipeline.
@@ -176,7 +176,9 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
         if (request.signal?.aborted) throw error;
         throw new TransientError(`openai could not be reached: ${(error as Error).message}`, { provider: 'openai', cause: error });
       }
-      const text = await response.text();
+      // Some servers echo the key in an error message ("Incorrect API key provided: …").
+      const raw = await response.text();
+      const text = apiKey === undefined ? raw : raw.split(apiKey).join('[redacted]');
       let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);

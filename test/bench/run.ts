@@ -110,7 +110,27 @@ const s = (seconds: number): string => `${seconds.toFixed(3)} s`;
 const mbps = (bytes: number, seconds: number): string => `${(bytes / MB / seconds).toFixed(2)} MB/s`;
 const rss = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
 
+/** The provider queue against a simulated provider: 100 ms latency, 10 requests/s, 50 texts a request. */
+async function queueBench(): Promise<string> {
+  const { simulateThroughput } = await import(pathToFileURL(path.join(root, 'build', 'test', 'queue', 'throughput.js')).href) as typeof import('../queue/throughput.js');
+  const segments = 20_000;
+  const report = await simulateThroughput({ latencyMs: 100, requestsPerSecond: 10, textsPerRequest: 50, segments });
+  const ceiling = segments / (50 * 10);
+  const oneAtATime = segments * 0.1;
+  const rows = [
+    { label: 'simulated provider, 20,000 segments', value: `${report.wallSeconds.toFixed(2)} s, ${report.requests} requests (ceiling ${ceiling} s)`, target: 'within 5 % of 40 s', ok: Math.abs(report.wallSeconds - ceiling) <= ceiling * 0.05 },
+    { label: 'against one request at a time', value: `×${(oneAtATime / report.wallSeconds).toFixed(1)} faster (${oneAtATime} s one segment at a time)`, target: '≥ ×20', ok: oneAtATime / report.wallSeconds >= 20 },
+    { label: 'memory', value: `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB in this process` },
+  ];
+  return rows.map((row) => `${row.ok === undefined ? ' ' : row.ok ? '✓' : '✗'} ${row.label.padEnd(40)}  ${row.value.padEnd(70)}  ${row.target ?? ''}`.trimEnd()).join('\n');
+}
+
 async function main(): Promise<void> {
+  // `npm run bench -- queue` runs the provider-queue part alone.
+  if (process.argv[2] === 'queue') {
+    process.stdout.write(`Hansa provider queue bench\n${await queueBench()}\n`);
+    return;
+  }
   // `npm run bench -- terms` runs the terminology part alone.
   if (process.argv[2] === 'terms') {
     const termsBench = runTermsBench(root);
@@ -218,6 +238,8 @@ async function main(): Promise<void> {
     terms = { error: error instanceof Error ? error.message : String(error) };
     process.stdout.write(`\nHansa terminology bench\n${formatRows([{ label: 'terminology bench', value: String(terms['error']), ok: false }]).join('\n')}\n`);
   }
+
+  process.stdout.write(`\nHansa provider queue bench\n${await queueBench()}\n`);
 
   await mkdir(outDir, { recursive: true });
   const report = {
