@@ -14,7 +14,7 @@ const language = z
   .string()
   .refine(isKnownLanguage, { message: 'a known language code (BCP 47, e.g. "en", "sv", "nb")' });
 
-const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl']);
+const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl', 'openai', 'libretranslate', 'azure']);
 
 /** The configuration file's shape. Unknown keys are errors, so typos are caught. */
 export const configSchema = z

@@ -21,7 +21,7 @@ import { cacheRoot, contentRoot, displayPath, type Project } from './project.js'
 import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
 import type { SegmentTerm } from '../providers/index.js';
-import { createDeeplProvider } from '../providers/index.js';
+import { createAzureProvider, createDeeplProvider, createLibreTranslateProvider, createOpenAiProvider } from '../providers/index.js';
 import { ProviderJournal, journalKey, journalRecord } from '../memory/journal.js';
 import { ProviderQueue } from '../queue/index.js';
 import { InputError } from '../errors/index.js';
@@ -120,6 +120,13 @@ export function createProviders(
         return createMemoryProvider(memoryFor);
       case 'deepl':
         return createDeeplProvider({ authKey: credential('DEEPL_AUTH_KEY', 'deepl'), apiUrl: env['DEEPL_API_URL'] });
+      case 'openai':
+        // Local servers (Ollama, vLLM, llama.cpp) need no key, but every server needs a model.
+        return createOpenAiProvider({ apiKey: env['OPENAI_API_KEY'], baseUrl: env['OPENAI_BASE_URL'], model: credential('OPENAI_MODEL', 'openai') });
+      case 'libretranslate':
+        return createLibreTranslateProvider({ url: credential('LIBRETRANSLATE_URL', 'libretranslate'), apiKey: env['LIBRETRANSLATE_API_KEY'] });
+      case 'azure':
+        return createAzureProvider({ key: credential('AZURE_TRANSLATOR_KEY', 'azure'), region: env['AZURE_TRANSLATOR_REGION'], endpoint: env['AZURE_TRANSLATOR_ENDPOINT'] });
     }
   });
 }

@@ -3,7 +3,10 @@ export { createCopyProvider } from './copy.js';
 export { createPseudoProvider, pseudoLocalize, type PseudoOptions } from './pseudo.js';
 export { createMemoryProvider } from './memory.js';
 export { createDeeplProvider, deeplTarget, type DeeplOptions } from './deepl.js';
+export { createOpenAiProvider, type OpenAiOptions } from './openai.js';
+export { createLibreTranslateProvider, type LibreTranslateOptions } from './libretranslate.js';
+export { createAzureProvider, type AzureOptions } from './azure.js';
 
 /** Providers Hansa knows by name. */
-export const providerNames = ['memory', 'copy', 'pseudo', 'deepl'] as const;
+export const providerNames = ['memory', 'copy', 'pseudo', 'deepl', 'openai', 'libretranslate', 'azure'] as const;
 export type ProviderName = (typeof providerNames)[number];

@@ -99,14 +99,16 @@ describe('libretranslate adapter', () => {
     }
   });
 
-  it('turns an unreachable server into a transient error and tries /languages again later', async () => {
-    const url = mock.url;
-    await mock.close();
-    const provider = createLibreTranslateProvider({ url, apiKey: key });
-    expect(await failure(provider.translate({ sourceLanguage: 'pl', targetLanguage: 'en', segments }))).toBeInstanceOf(TransientError);
-    mock = await startMockLibreTranslate(key);
-    const again = createLibreTranslateProvider({ url: mock.url, apiKey: key });
-    expect(await again.translate({ sourceLanguage: 'pl', targetLanguage: 'en', segments })).toHaveLength(2);
+  it('turns an unreachable server into a transient error and reads /languages again next time', async () => {
+    let down = true;
+    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
+    const provider = createLibreTranslateProvider({ url: mock.url, apiKey: key, fetch: flaky });
+    const error = await failure(provider.translate({ sourceLanguage: 'pl', targetLanguage: 'en', segments }));
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error.message).not.toContain(key);
+    down = false;
+    expect(await provider.translate({ sourceLanguage: 'pl', targetLanguage: 'en', segments })).toHaveLength(2);
+    expect(mock.calls).toEqual(['GET /languages', 'POST /translate']);
   });
 
   it('needs a URL and maps our language codes', () => {

@@ -195,3 +195,28 @@ describe('openai adapter', () => {
     expect(['pl', 'de', 'nb', 'lt'].map(languageLabel)).toEqual(['Polish (pl)', 'German (de)', 'Norwegian Bokmål (nb)', 'Lithuanian (lt)']);
   });
 });
+
+describe('hansa translate --provider openai', () => {
+  it('translates the sample through an OpenAI-compatible server, and Ollama-style without a key', async () => {
+    const { hansa, sampleProject } = await import('../helpers/cli.js');
+    const { readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    for (const key of ['sk-fake-openai-key-7c1e9b', null] as const) {
+      const server = await startMockOpenAi(key);
+      try {
+        const dir = await sampleProject();
+        const env: Record<string, string> = { OPENAI_BASE_URL: server.url, OPENAI_MODEL: 'test-model', ...(key === null ? {} : { OPENAI_API_KEY: key }) };
+        const result = await hansa(dir, ['translate', '--provider', 'openai', '--to', 'sv', '--json'], { env });
+        expect(result.code).toBe(0);
+        const summary = JSON.parse(result.stdout) as { languages: { untranslated: number; byOrigin: Record<string, number> }[] };
+        expect(summary.languages[0]?.untranslated).toBe(0);
+        expect(summary.languages[0]?.byOrigin['mt:openai:test-model']).toBeGreaterThan(100);
+        const article = await readFile(path.join(dir, 'dist/sv/aktualnosci/2021-11-10-europejski-lider.md'), 'utf8');
+        expect(article).toContain('CENTRUM ROZWOJU TALENTÓW OD POCZĄTKU');
+        if (key !== null) expect(`${result.stdout}${result.stderr}${article}`).not.toContain(key);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});
