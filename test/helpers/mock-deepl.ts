@@ -20,12 +20,19 @@ export interface MockDeepl {
   readonly key: string;
   /** Requests received, parsed. */
   readonly requests: { readonly authorization: string | undefined; readonly body: Record<string, unknown> }[];
-  /** How many times each source text was translated, per target language. */
+  /**
+   * How many times each source text was translated and sent back, per target language.
+   * An answer to a client that had already gone (killed mid-request) is not counted.
+   */
   readonly translated: Map<string, number>;
+  /** Every answer sent: the text's key (target and source) and when (`Date.now()`). */
+  readonly deliveries: { readonly key: string; readonly at: number }[];
   /** Faults for the next requests, in order. */
   readonly faults: DeeplFault[];
   /** Characters left before 456; default unlimited. */
   quota: number;
+  /** Milliseconds each translation takes; default 0. */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
@@ -40,9 +47,13 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 /** Start the mock on an ephemeral port of 127.0.0.1. */
 export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<MockDeepl> {
-  const state = { requests: [] as MockDeepl['requests'][number][], translated: new Map<string, number>(), faults: [] as DeeplFault[], quota: Number.POSITIVE_INFINITY };
+  const state = { deliveries: [] as { key: string; at: number }[], requests: [] as MockDeepl['requests'][number][], translated: new Map<string, number>(), faults: [] as DeeplFault[], quota: Number.POSITIVE_INFINITY, latencyMs: 0 };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
+    let clientGone = false;
+    request.socket.once('close', () => {
+      clientGone = true;
+    });
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const raw = Buffer.concat(chunks);
@@ -66,13 +77,26 @@ export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<
       const characters = texts.reduce((sum: number, text: unknown) => sum + String(text).replace(/<[^>]*>/g, '').length, 0);
       if (characters > state.quota) return send(response, 456, { message: 'Quota for this billing period has been exceeded.' });
       state.quota -= characters;
+      const deliver = (): void => {
+        for (const text of texts) {
+          const key = `${target}\u0000${String(text)}`;
+          state.translated.set(key, (state.translated.get(key) ?? 0) + 1);
+          state.deliveries.push({ key, at: Date.now() });
+        }
+      };
       const translations = texts.map((text: unknown) => {
         const source = String(text);
-        state.translated.set(`${target}\u0000${source}`, (state.translated.get(`${target}\u0000${source}`) ?? 0) + 1);
         const out = translateText(source, target);
         return { detected_source_language: 'PL', text: fault?.kind === 'drop-tags' ? out.replace(/<[^>]*>/g, '') : out };
       });
-      send(response, 200, { translations: fault?.kind === 'short' ? translations.slice(1) : translations });
+      const answer = { translations: fault?.kind === 'short' ? translations.slice(1) : translations };
+      const respond = (): void => {
+        if (request.socket.destroyed || clientGone) return;
+        deliver();
+        send(response, 200, answer);
+      };
+      if (state.latencyMs > 0) setTimeout(respond, state.latencyMs);
+      else respond();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,12 +106,19 @@ export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<
     key,
     requests: state.requests,
     translated: state.translated,
+    deliveries: state.deliveries,
     faults: state.faults,
     get quota() {
       return state.quota;
     },
     set quota(value: number) {
       state.quota = value;
+    },
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(value: number) {
+      state.latencyMs = value;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
