@@ -45,6 +45,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
   const fail = (error: unknown): number => {
     say(describeError(error, t, color));
+    if (error instanceof HansaError && error.code === 'interrupted') return 130;
     return error instanceof InputError || error instanceof CommanderError ? 2 : error instanceof HansaError ? 2 : 1;
   };
 
@@ -90,7 +91,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const targets = options.to === undefined ? undefined : parseLanguages(options.to);
       const providers = options.provider === undefined ? undefined : parseProviders(options.provider);
       const bar = new ProgressBar(io.stderr, true);
+      // Ctrl-C stops sending; every answer already received is in the journal, so the
+      // next run picks up where this one stopped.
+      const interrupt = new AbortController();
+      const onInterrupt = (): void => interrupt.abort(new InputError('interrupted', 'interrupted'));
+      process.once('SIGINT', onInterrupt);
       const summary = await translateProject(loaded, {
+        signal: interrupt.signal,
         ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
         ...(targets === undefined ? {} : { targetLanguages: targets }),
         ...(providers === undefined ? {} : { providers }),
@@ -98,8 +105,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         dryRun: options.dryRun === true,
         env: io.env,
         onProgress: (progress) => bar.update(t(`progress.${progress.phase}`), progress.done, progress.total),
+      }).finally(() => {
+        process.off('SIGINT', onInterrupt);
+        bar.clear();
       });
-      bar.clear();
       for (const error of summary.errors) say(describeFinding(error, t, color));
       for (const finding of summary.findings) say(describeFinding(finding, t, color));
       const chain = (providers ?? loaded.config.providers).filter((name) => name !== 'memory').join(', ') || 'memory';

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'markdown_invalid'
   | 'provider_failed'
   | 'provider_unconfigured'
+  | 'interrupted'
   | 'glossary_invalid'
   | 'xml_invalid'
   | 'xml_dtd_refused';

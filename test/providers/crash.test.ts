@@ -94,3 +94,37 @@ describe('kill -9 at random moments', () => {
     expect(killedMidway).toBeGreaterThan(5);
   }, 240_000);
 });
+
+describe('Ctrl-C', () => {
+  it('stops with exit 130, keeps what was received, and the next run finishes the job', async () => {
+    const mock = await startMockDeepl();
+    mock.latencyMs = 400;
+    const env = { DEEPL_AUTH_KEY: mock.key, DEEPL_API_URL: mock.url };
+    try {
+      const dir = await sampleProject();
+      const child = spawn(process.execPath, [path.resolve('bin/hansa.js'), 'translate', '--provider', 'deepl', '--to', 'en,sv'], {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '', LANG: 'C.UTF-8', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Interrupt once the second language's requests are on their way.
+      const interrupted = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+      while (mock.requests.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      expect(await interrupted).toBe(130);
+      expect(stderr).toContain('interrupted');
+      const journal = await readFile(path.join(dir, '.hansa/journal.jsonl'), 'utf8');
+      expect(journal.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(164);
+      const before = mock.requests.length;
+      const rerun = await hansa(dir, ['translate', '--provider', 'deepl', '--to', 'en,sv'], { env });
+      expect(rerun.code).toBe(0);
+      // Only what had not come back is asked again.
+      expect(mock.requests.length - before).toBeLessThanOrEqual(4);
+      expect([...mock.translated.values()].every((count) => count === 1)).toBe(true);
+    } finally {
+      await mock.close();
+    }
+  }, 60_000);
+});
