@@ -176,7 +176,11 @@ export async function translateProject(project: Project, options: TranslateOptio
       ? undefined
       : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
     const termsOf = (segment: Segment): SegmentTerm[] => segmentTerms(hitsOf(segment), terminology, lang);
-    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, openJournal });
+    // Machine output must keep the glossary before it is accepted: a target missing a term,
+    // dropping a do-not-translate term or using a forbidden one goes to the next provider.
+    const gate = (segment: Segment, target: string): string[] =>
+      checker === undefined ? [] : checker.check(hitsOf(segment), plainText(target)).map((finding) => `${finding.code}: ${finding.term}`);
+    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, openJournal, gate });
     if (checker !== undefined) {
       for (const { file, document } of documents) {
         for (const segment of document.segments) {
@@ -269,6 +273,7 @@ async function runChain(
     findings: Finding[];
     termsOf: (segment: Segment) => SegmentTerm[];
     openJournal: () => Promise<ProviderJournal>;
+    gate: (segment: Segment, target: string) => string[];
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   let characters = 0;
@@ -331,6 +336,7 @@ async function translateRemotely(
     findings: Finding[];
     termsOf: (segment: Segment) => SegmentTerm[];
     openJournal: () => Promise<ProviderJournal>;
+    gate: (segment: Segment, target: string) => string[];
   },
 ): Promise<void> {
   const journal = await context.openJournal();
@@ -342,17 +348,27 @@ async function translateRemotely(
       context.findings.push({ code: read.problem.code, severity: 'warning', file: provider.name, lang: context.lang, segment: segment.id, message: read.problem.code });
       return;
     }
+    const refused = context.gate(segment, target);
+    if (refused.length > 0) {
+      context.findings.push({ code: 'glossary_not_kept', severity: 'warning', file: provider.name, lang: context.lang, segment: segment.id, message: refused.join('; '), data: { provider: provider.name, reason: refused.join('; ') } });
+      return;
+    }
     accepted.set(segment.id, { target, origin });
     pending.delete(segment.id);
   };
+  // An answer in the journal was paid for: use it, or, if it fails validation, leave the
+  // segment to the next provider, but never ask this provider again.
+  const answered = new Set<string>();
   for (const segment of [...pending.values()]) {
     const record = journal.get(keyOf(segment.source));
-    if (record !== undefined) accept(segment, record.target, record.origin);
+    if (record === undefined) continue;
+    answered.add(segment.id);
+    accept(segment, record.target, record.origin);
   }
-  if (pending.size === 0) return;
+  if ([...pending.keys()].every((id) => answered.has(id))) return;
   const caps = provider.capabilities;
   const queue = new ProviderQueue({ provider: provider.name, ...(caps.requestsPerSecond === undefined ? {} : { requestsPerSecond: caps.requestsPerSecond }) });
-  const requests = [...pending.values()].map((segment) => {
+  const requests = [...pending.values()].filter((segment) => !answered.has(segment.id)).map((segment) => {
     const terms = context.termsOf(segment);
     return terms.length === 0 ? { id: segment.id, source: segment.source } : { id: segment.id, source: segment.source, terms };
   });

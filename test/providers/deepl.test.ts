@@ -108,6 +108,26 @@ describe('hansa translate --provider deepl', () => {
     expect(output).toContain('](https://example.org/targi-pracy-2022/zapisy');
   });
 
+  it('refuses machine output that does not keep the glossary and hands those segments on', async () => {
+    const dir = await sampleProject();
+    const { cp } = await import('node:fs/promises');
+    await cp(path.resolve('glossary'), path.join(dir, 'glossary'), { recursive: true });
+    const result = await hansa(dir, ['translate', '--provider', 'deepl,pseudo', '--to', 'en', '--json'], { env: env() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { languages: { untranslated: number; byOrigin: Record<string, number> }[]; findings: { code: string; message: string }[] };
+    const [language] = summary.languages;
+    // The mock only upper-cases, so every segment with a glossary term fails the gate.
+    expect(language?.byOrigin['mt:deepl']).toBeGreaterThan(50);
+    expect(language?.byOrigin['mt:pseudo']).toBeGreaterThan(10);
+    expect(language?.untranslated).toBe(0);
+    expect(summary.findings.filter((finding) => finding.code === 'glossary_not_kept').length).toBe(language?.byOrigin['mt:pseudo']);
+    expect(result.stderr).toMatch(/^deepl: warning: deepl's translation was not used, it does not keep the glossary \(term_missing: /m);
+    // Refused answers were paid for: they stay in the journal and are not bought again.
+    const requests = mock.requests.length;
+    await hansa(dir, ['translate', '--provider', 'deepl,pseudo', '--to', 'en'], { env: env() });
+    expect(mock.requests.length).toBe(requests);
+  });
+
   it('estimates a dry run without a key and without calling anything', async () => {
     const dir = await sampleProject();
     const result = await hansa(dir, ['translate', '--provider', 'deepl', '--to', 'en,sv', '--dry-run', '--json']);
