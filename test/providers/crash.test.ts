@@ -4,9 +4,12 @@
  * uninterrupted run, and no answer the killed run had received is ever bought again.
  *
  * An answer still on the wire when the process dies was never received, so the rerun must
- * ask again: no client can do otherwise. Answers sent at least `received` ms before the kill
- * had time to reach the journal (an fsync takes well under a millisecond here); those must
- * never be translated a second time.
+ * ask again: no client can do otherwise, and an answer sitting unread in the socket while
+ * the process is busy elsewhere is in the same case. Answers sent at least `received` ms
+ * before the kill had time to be read and journaled (an fsync takes well under a
+ * millisecond here; the margin covers a CI machine busy with other test files); those must
+ * never be translated a second time. A client that did not journal would re-buy every
+ * answer of the killed run, which this still catches.
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -26,7 +29,7 @@ async function distFiles(dir: string): Promise<Record<string, string>> {
   return files;
 }
 
-const received = 25;
+const received = 500;
 
 /** Start `hansa translate` and SIGKILL it after `delayMs`; resolves with the kill time. */
 function killedRun(dir: string, env: Record<string, string>, delayMs: number): Promise<number> {
@@ -120,9 +123,8 @@ describe('Ctrl-C', () => {
       const before = mock.requests.length;
       const rerun = await hansa(dir, ['translate', '--provider', 'deepl', '--to', 'en,sv'], { env });
       expect(rerun.code).toBe(0);
-      // Only what had not come back is asked again.
+      // Only what had not come back (the requests in flight at the interrupt) is asked again.
       expect(mock.requests.length - before).toBeLessThanOrEqual(4);
-      expect([...mock.translated.values()].every((count) => count === 1)).toBe(true);
     } finally {
       await mock.close();
     }
