@@ -13,7 +13,8 @@
  *    JSON, is an error, never a translation.
  */
 import { z } from 'zod';
-import { classifyHttpError, FatalError, TransientError } from '../queue/index.js';
+import { FatalError, TransientError } from '../queue/index.js';
+import { requestJson } from './http.js';
 import { htmlToTagged } from './libretranslate.js';
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';
 
@@ -70,9 +71,12 @@ export function createAzureProvider(options: AzureOptions): Provider {
       const source = azureLanguage(request.sourceLanguage) ?? request.sourceLanguage.toLowerCase();
       const query = new URLSearchParams({ 'api-version': '3.0', from: source, to: target, textType: 'html' });
       const body = JSON.stringify(request.segments.map((segment) => ({ Text: segment.source })));
-      let response: Response;
-      try {
-        response = await doFetch(`${base}/translate?${query.toString()}`, {
+      const { json, status } = await requestJson(
+        'azure',
+        'Azure Translator',
+        doFetch,
+        `${base}/translate?${query.toString()}`,
+        {
           method: 'POST',
           headers: {
             'ocp-apim-subscription-key': options.key,
@@ -81,24 +85,13 @@ export function createAzureProvider(options: AzureOptions): Provider {
             'user-agent': 'hansa/0.1',
           },
           body,
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-      } catch (error) {
-        if (request.signal?.aborted) throw error;
-        throw new TransientError(`Azure Translator could not be reached: ${(error as Error).message}`, { provider: 'azure', cause: error });
-      }
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      if (!response.ok) throw classifyHttpError('azure', response.status, response.headers, json ?? text);
+        },
+        request.signal,
+      );
       const parsed = responseSchema.safeParse(json);
       if (!parsed.success || parsed.data.length !== request.segments.length) {
         // Garbage from a healthy-looking answer: worth one more try.
-        throw new TransientError('Azure Translator answered with a malformed response', { provider: 'azure', status: response.status });
+        throw new TransientError('Azure Translator answered with a malformed response', { provider: 'azure', status });
       }
       return parsed.data.map((element, index) => {
         const translation = element.translations.find((candidate) => candidate.to.toLowerCase() === target) ?? element.translations[0];

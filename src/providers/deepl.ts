@@ -10,7 +10,8 @@
  *    JSON, is an error, never a translation.
  */
 import { z } from 'zod';
-import { classifyHttpError, FatalError, TransientError } from '../queue/index.js';
+import { FatalError, TransientError } from '../queue/index.js';
+import { requestJson } from './http.js';
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';
 
 /** Options of `createDeeplProvider`. */
@@ -71,30 +72,22 @@ export function createDeeplProvider(options: DeeplOptions): Provider {
         split_sentences: '0',
         preserve_formatting: true,
       });
-      let response: Response;
-      try {
-        response = await doFetch(`${base}/v2/translate`, {
+      const { json, status } = await requestJson(
+        'deepl',
+        'DeepL',
+        doFetch,
+        `${base}/v2/translate`,
+        {
           method: 'POST',
           headers: { authorization: `DeepL-Auth-Key ${options.authKey}`, 'content-type': 'application/json', 'user-agent': 'hansa/0.1' },
           body,
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-      } catch (error) {
-        if (request.signal?.aborted) throw error;
-        throw new TransientError(`DeepL could not be reached: ${(error as Error).message}`, { provider: 'deepl', cause: error });
-      }
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      if (!response.ok) throw classifyHttpError('deepl', response.status, response.headers, json ?? text);
+        },
+        request.signal,
+      );
       const parsed = responseSchema.safeParse(json);
       if (!parsed.success || parsed.data.translations.length !== request.segments.length) {
         // Garbage from a healthy-looking answer: worth one more try.
-        throw new TransientError('DeepL answered with a malformed response', { provider: 'deepl', status: response.status });
+        throw new TransientError('DeepL answered with a malformed response', { provider: 'deepl', status });
       }
       return parsed.data.translations.map((translation, index) => ({
         id: request.segments[index]?.id ?? '',

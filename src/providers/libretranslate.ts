@@ -14,7 +14,8 @@
  */
 import { z } from 'zod';
 import { escapeText, unescapeText } from '../markdown/index.js';
-import { classifyHttpError, FatalError, TransientError } from '../queue/index.js';
+import { FatalError, TransientError } from '../queue/index.js';
+import { requestJson } from './http.js';
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';
 
 /** Options of `createLibreTranslateProvider`. */
@@ -68,22 +69,7 @@ export function createLibreTranslateProvider(options: LibreTranslateOptions): Pr
   let languages: Promise<Map<string, ReadonlySet<string>>> | undefined;
 
   async function call(path: string, init: RequestInit, signal: AbortSignal | undefined): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, { ...init, ...(signal === undefined ? {} : { signal }) });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new TransientError(`LibreTranslate could not be reached: ${(error as Error).message}`, { provider: 'libretranslate', cause: error });
-    }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (!response.ok) throw classifyHttpError('libretranslate', response.status, response.headers, json ?? text);
-    return json;
+    return (await requestJson('libretranslate', 'LibreTranslate', doFetch, `${base}${path}`, init, signal)).json;
   }
 
   /** Source code → target codes, read once; a failed read is tried again next time. */
