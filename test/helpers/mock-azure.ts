@@ -5,7 +5,7 @@
  * outside tags and prefixes the target language.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, listenOnLoopback } from './mock-http.js';
 
 /** A fault the next request gets instead of a translation. */
 export type AzureFault =
@@ -40,8 +40,7 @@ function translateText(text: string, target: string): string {
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-requestid': '0123456789abcdef', ...headers });
-  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  sendJson(response, status, body, { 'content-type': 'application/json; charset=utf-8', 'x-requestid': '0123456789abcdef', ...headers });
 }
 
 function error(response: ServerResponse, code: number, message: string, headers: Record<string, string> = {}): void {
@@ -91,13 +90,12 @@ export async function startMockAzure(key = 'fake-azure-key-9d2b7e'): Promise<Moc
       send(response, 200, fault?.kind === 'short' ? answer.slice(1) : answer, { 'x-metered-usage': String(characters) });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     key,
     requests: state.requests,
     faults: state.faults,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

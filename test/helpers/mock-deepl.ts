@@ -5,7 +5,7 @@
  * which language a text went to and that codes came back.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, listenOnLoopback, shout } from './mock-http.js';
 
 /** A fault the next request gets instead of a translation. */
 export type DeeplFault =
@@ -37,12 +37,11 @@ export interface MockDeepl {
 }
 
 function translateText(text: string, target: string): string {
-  return `${target}: ${text.replace(/(<[^>]*>)|([^<]+)/g, (_, tag: string | undefined, plain: string | undefined) => tag ?? (plain ?? '').toUpperCase())}`;
+  return `${target}: ${shout(text)}`;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'x-trace-id': '0123456789abcdef0123456789abcdef', ...headers });
-  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  sendJson(response, status, body, { 'x-trace-id': '0123456789abcdef0123456789abcdef', ...headers });
 }
 
 /** Start the mock on an ephemeral port of 127.0.0.1. */
@@ -99,8 +98,7 @@ export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<
       else respond();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     key,
@@ -120,6 +118,6 @@ export async function startMockDeepl(key = 'fake-deepl-key-3f9a2c:fx'): Promise<
     set latencyMs(value: number) {
       state.latencyMs = value;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

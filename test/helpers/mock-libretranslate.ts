@@ -6,7 +6,7 @@
  * in HTML the way a real server may: `'` and `"` as `&#39;`/`&quot;`, `&amp;` as a bare `&`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, listenOnLoopback } from './mock-http.js';
 
 /** A fault the next `/translate` request gets instead of a translation. */
 export type LibreTranslateFault =
@@ -47,10 +47,7 @@ function translateText(text: string, source: string, target: string, entities: b
   return `[${source}>${target}] ${body}`;
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
+const send = sendJson;
 
 /** Start the mock on an ephemeral port of 127.0.0.1; with `key`, requests must carry it as `api_key`. */
 export async function startMockLibreTranslate(key?: string): Promise<MockLibreTranslate> {
@@ -87,14 +84,13 @@ export async function startMockLibreTranslate(key?: string): Promise<MockLibreTr
       send(response, 200, { translatedText: fault?.kind === 'short' ? texts.slice(1) : texts });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     key,
     requests: state.requests,
     calls: state.calls,
     faults: state.faults,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

@@ -6,7 +6,7 @@
  * so tests can see which language a text went to and that codes came back.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, listenOnLoopback, shout } from './mock-http.js';
 
 /** A fault the next request gets instead of a good answer. */
 export type OpenAiFault =
@@ -55,12 +55,11 @@ export interface MockOpenAi {
 }
 
 function translateText(text: string, target: string): string {
-  return `${target}: ${text.replace(/(<[^>]*>)|([^<]+)/g, (_, tag: string | undefined, plain: string | undefined) => tag ?? (plain ?? '').toUpperCase())}`;
+  return `${target}: ${shout(text)}`;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef', ...headers });
-  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  sendJson(response, status, body, { 'x-request-id': 'req_0123456789abcdef', ...headers });
 }
 
 function apiError(message: string, type: string, code: string | null): unknown {
@@ -144,13 +143,12 @@ export async function startMockOpenAi(wantedKey: string | null = 'sk-fake-openai
       send(response, 200, completion(model, content, 'stop'));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/v1`,
     key,
     requests: state.requests,
     faults: state.faults,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
