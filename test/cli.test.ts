@@ -21,7 +21,7 @@ describe('hansa translate', () => {
     expect(files).toContain(`en/${article}`);
     expect(files).toContain(`sv/${article}`);
     expect(files).toContain('en/index.json');
-    expect(files.filter((file) => file.endsWith('.tmp'))).toEqual([]);
+    expect(files.filter((file) => file.endsWith('.hansa-tmp'))).toEqual([]);
 
     const output = await readFile(path.join(dir, 'dist/en', article), 'utf8');
     const meta = frontmatterOf(output);
@@ -59,6 +59,14 @@ describe('hansa translate', () => {
     }
     const dates = feed.items.map((item) => item.date_published ?? '');
     expect([...dates].sort().reverse()).toEqual(dates);
+  });
+
+  it('clears temporary files a killed run left in dist/', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'dist/en/aktualnosci'), { recursive: true });
+    await writeFile(path.join(dir, 'dist/en/aktualnosci/x.md.0a1b2c3d4e5f.hansa-tmp'), 'half a fi');
+    expect((await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'en'])).code).toBe(0);
+    expect((await filesBelow(path.join(dir, 'dist'))).filter((file) => file.endsWith('.hansa-tmp'))).toEqual([]);
   });
 
   it('gives the same bytes on a second run', async () => {

@@ -7,10 +7,29 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 
+/** Ending of the temporary files `writeFileAtomic` renames into place. */
+export const temporarySuffix = '.hansa-tmp';
+
+/**
+ * Remove temporary files a killed run left below `dir` (a rename never happened), so they
+ * do not pile up next to the outputs. Returns how many were removed.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  const stale = entries.filter((entry) => entry.isFile() && entry.name.endsWith(temporarySuffix));
+  await Promise.all(stale.map((entry) => rm(path.join(entry.parentPath, entry.name), { force: true })));
+  return stale.length;
+}
+
 /** Write `data` to `file` through a temporary file in the same folder and a rename. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const temporary = `${file}.${randomBytes(6).toString('hex')}${temporarySuffix}`;
   try {
     await writeFile(temporary, data);
     await rename(temporary, file);

@@ -14,7 +14,7 @@ import type { ProviderName } from '../providers/index.js';
 import { createCopyProvider, createMemoryProvider, createPseudoProvider, type Provider } from '../providers/index.js';
 import { TranslationMemory } from '../memory/index.js';
 import { escapeText, mergeDocument, plainText, readTarget, type ExtractedDocument, type Segment } from '../markdown/index.js';
-import { writeFileAtomic } from '../files/index.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
 import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
@@ -212,6 +212,7 @@ export async function translateProject(project: Project, options: TranslateOptio
       byOrigin,
     });
     if (options.dryRun === true) continue;
+    await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
 
     for (const { file, document } of documents) {
       const source = await readFile(path.join(root, file), 'utf8');
