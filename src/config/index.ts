@@ -14,7 +14,72 @@ const language = z
   .string()
   .refine(isKnownLanguage, { message: 'a known language code (BCP 47, e.g. "en", "sv", "nb")' });
 
-const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl', 'openai', 'libretranslate', 'azure']);
+const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl', 'google', 'openai', 'libretranslate', 'azure']);
+
+/** Limits and price of one provider; each overrides the adapter's built-in default. */
+const providerLimits = {
+  /** Requests in flight at once. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Requests per second. */
+  requestsPerSecond: z.number().positive().optional(),
+  /** Source characters per minute (sliding window). */
+  charactersPerMinute: z.number().int().positive().optional(),
+  /** Most segments in one request. */
+  maxSegmentsPerRequest: z.number().int().min(1).optional(),
+  /** Most source characters in one request. */
+  maxCharactersPerRequest: z.number().int().min(1).optional(),
+  /** Milliseconds before one attempt is abandoned and retried. */
+  timeoutMs: z.number().int().min(100).optional(),
+  /** Price in euro per million source characters, for `--dry-run` and the budget. */
+  pricePerMillionCharacters: z.number().min(0).optional(),
+};
+
+const formality = z.enum(['default', 'more', 'less', 'prefer_more', 'prefer_less']);
+
+/** Per-provider settings. Credentials are never here: they come from the environment. */
+const providerOptionsSchema = z
+  .object({
+    deepl: z
+      .object({
+        ...providerLimits,
+        /** Formality for languages that have it (DeepL: de, nl, fr, it, es, pl, pt, ja, ru). Default `default`. */
+        formality: formality.optional(),
+        /** Create a DeepL glossary resource from the project glossary. Default true. */
+        glossary: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    google: z
+      .object({
+        ...providerLimits,
+        /** `v2` (basic, API key) or `v3` (advanced, OAuth token, glossaries). Default `v2`. */
+        api: z.enum(['v2', 'v3']).optional(),
+        /** Google Cloud project for v3. */
+        projectId: z.string().min(1).optional(),
+        /** v3 location; glossaries need a region such as `us-central1`. Default `global`. */
+        location: z.string().min(1).optional(),
+        /** Full name or id of a v3 glossary to use (`glossaryConfig`). */
+        glossaryId: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    azure: z.object({ ...providerLimits }).strict().optional(),
+    libretranslate: z.object({ ...providerLimits }).strict().optional(),
+    openai: z
+      .object({
+        ...providerLimits,
+        /** Model name; `OPENAI_MODEL` wins over it. */
+        model: z.string().min(1).optional(),
+        /** Sampling temperature. Default 0.2. */
+        temperature: z.number().min(0).max(2).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** Options of a provider, as the config gives them (all optional). */
+export type ProviderOptions = z.infer<typeof providerOptionsSchema>;
 
 /** The configuration file's shape. Unknown keys are errors, so typos are caught. */
 export const configSchema = z
@@ -33,6 +98,45 @@ export const configSchema = z
     outDir: z.string().min(1).default('dist'),
     /** Provider chain, tried in order. Default `["memory"]`. */
     providers: z.array(providerName).min(1).default(['memory']),
+    /** Settings per provider: limits, prices, formality, Google project … */
+    providerOptions: providerOptionsSchema.default({}),
+    /**
+     * Regional variant each target language is sent to providers as (`en` → `en-GB`,
+     * `pt` → `pt-PT`). Default English is British: the EU institutions' usage.
+     */
+    languageVariants: z.record(z.string(), z.string().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'a variant such as "en-GB"')).default({ en: 'en-GB' }),
+    /** Most a `hansa translate` run may spend, in euro, by the providers' prices; the run stops before it would. Default no limit. */
+    budget: z.number().min(0).optional(),
+    /** Folder of the XLIFF segment files, one per document and language. Default `translations`. */
+    translationsDir: z.string().min(1).default('translations'),
+    build: z
+      .object({
+        /** Lowest state a translation needs to be published. Default `translated`. */
+        minState: z.enum(['translated', 'reviewed', 'final']).default('translated'),
+        /**
+         * What a segment below `minState` shows: `source` (the original text) or `machine`
+         * (its machine or memory translation, with `translationStatus: machine`). Default `machine`.
+         */
+        fallback: z.enum(['source', 'machine']).default('machine'),
+      })
+      .strict()
+      .default({ minState: 'translated', fallback: 'machine' }),
+    memory: z
+      .object({
+        /** Lowest fuzzy-match score (0–100) offered to translators. Default 75. */
+        fuzzyThreshold: z.number().int().min(50).max(100).default(75),
+        /** TMX files below the project added to the memory. Default `memory/**\/*.tmx`. */
+        files: z.array(z.string().min(1)).default(['memory/**/*.tmx']),
+      })
+      .strict()
+      .default({ fuzzyThreshold: 75, files: ['memory/**/*.tmx'] }),
+    qa: z
+      .object({
+        /** Target/source length ratio outside which a finding is raised. Default 0.5–2.0. */
+        lengthRatio: z.object({ min: z.number().positive(), max: z.number().positive() }).strict().default({ min: 0.5, max: 2 }),
+      })
+      .strict()
+      .default({ lengthRatio: { min: 0.5, max: 2 } }),
     frontmatter: z
       .object({
         /** Frontmatter keys whose values are translated. Default `title`, `description`, `summary`, `tags`. */

@@ -19,7 +19,13 @@ export type ErrorCode =
   | 'interrupted'
   | 'glossary_invalid'
   | 'xml_invalid'
-  | 'xml_dtd_refused';
+  | 'xml_dtd_refused'
+  | 'segment_file_invalid'
+  | 'import_invalid'
+  | 'import_wrong_document'
+  | 'import_wrong_language'
+  | 'import_unknown_segment'
+  | 'budget_exceeded';
 
 /** Base class: a code, data for the message, and where it happened. */
 export class HansaError extends Error {

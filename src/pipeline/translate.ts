@@ -125,6 +125,9 @@ export function createProviders(
         return createOpenAiProvider({ apiKey: env['OPENAI_API_KEY'], baseUrl: env['OPENAI_BASE_URL'], model: credential('OPENAI_MODEL', 'openai') });
       case 'libretranslate':
         return createLibreTranslateProvider({ url: credential('LIBRETRANSLATE_URL', 'libretranslate'), apiKey: env['LIBRETRANSLATE_API_KEY'] });
+      case 'google':
+        // Replaced by the Google adapter (issue 4, in progress).
+        throw new InputError('unknown_provider', 'google is not available yet', { data: { provider: 'google' } });
       case 'azure':
         return createAzureProvider({ key: credential('AZURE_TRANSLATOR_KEY', 'azure'), region: env['AZURE_TRANSLATOR_REGION'], endpoint: env['AZURE_TRANSLATOR_ENDPOINT'] });
     }

@@ -8,5 +8,5 @@ export { createLibreTranslateProvider, type LibreTranslateOptions } from './libr
 export { createAzureProvider, type AzureOptions } from './azure.js';
 
 /** Providers Hansa knows by name. */
-export const providerNames = ['memory', 'copy', 'pseudo', 'deepl', 'openai', 'libretranslate', 'azure'] as const;
+export const providerNames = ['memory', 'copy', 'pseudo', 'deepl', 'google', 'openai', 'libretranslate', 'azure'] as const;
 export type ProviderName = (typeof providerNames)[number];
