@@ -22,21 +22,14 @@ import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
 import type { SegmentTerm } from '../providers/index.js';
 import { createAzureProvider, createDeeplProvider, createLibreTranslateProvider, createOpenAiProvider } from '../providers/index.js';
-import { ProviderJournal, journalKey, journalRecord } from '../memory/journal.js';
-import { ProviderQueue } from '../queue/index.js';
+import { createGoogleProvider } from '../providers/index.js';
+import { ProviderJournal } from '../memory/journal.js';
 import { InputError } from '../errors/index.js';
+import { gateFindings } from '../qa/checks.js';
+import { providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type Refusal } from './remote.js';
+import type { MaskSpan } from './strict.js';
 
-/** A problem with one segment or file; it never stops the other files. */
-export interface Finding {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly file: string;
-  readonly line?: number;
-  readonly lang?: string;
-  readonly segment?: string;
-  readonly message: string;
-  readonly data?: Readonly<Record<string, string | number>>;
-}
+export type { Finding } from './remote.js';
 
 /** Options of `translateProject`. */
 export interface TranslateOptions {
@@ -118,16 +111,48 @@ export function createProviders(
         return createPseudoProvider();
       case 'memory':
         return createMemoryProvider(memoryFor);
-      case 'deepl':
-        return createDeeplProvider({ authKey: credential('DEEPL_AUTH_KEY', 'deepl'), apiUrl: env['DEEPL_API_URL'] });
+      case 'deepl': {
+        const deepl = project.config.providerOptions.deepl;
+        // The project glossary, read when DeepL is first asked, becomes one DeepL glossary per
+        // target: source term → preferred target term; do-not-translate terms → themselves.
+        let glossary: Promise<Glossary> | undefined;
+        const glossaryEntries = async (lang: string): Promise<{ source: string; target: string }[]> => {
+          const { entries } = await (glossary ??= loadGlossaries(project.cwd, { globs: project.config.glossary.files, sourceLanguage: project.config.sourceLanguage }));
+          return entries.flatMap((entry) => {
+            const preferred = (entry.terms[lang] ?? entry.terms[lang.split('-')[0] ?? lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
+            const sources = (entry.terms[project.config.sourceLanguage] ?? []).filter((term) => term.status !== 'deprecated');
+            return sources.flatMap((term) => {
+              const target = entry.doNotTranslate ? term.text : preferred;
+              return target === undefined ? [] : [{ source: term.text, target }];
+            });
+          });
+        };
+        return createDeeplProvider({
+          authKey: credential('DEEPL_AUTH_KEY', 'deepl'),
+          apiUrl: env['DEEPL_API_URL'],
+          formality: deepl?.formality,
+          ...(deepl?.glossary === false ? {} : { glossary: glossaryEntries }),
+        });
+      }
       case 'openai':
         // Local servers (Ollama, vLLM, llama.cpp) need no key, but every server needs a model.
         return createOpenAiProvider({ apiKey: env['OPENAI_API_KEY'], baseUrl: env['OPENAI_BASE_URL'], model: credential('OPENAI_MODEL', 'openai') });
       case 'libretranslate':
         return createLibreTranslateProvider({ url: credential('LIBRETRANSLATE_URL', 'libretranslate'), apiKey: env['LIBRETRANSLATE_API_KEY'] });
-      case 'google':
-        // Replaced by the Google adapter (issue 4, in progress).
-        throw new InputError('unknown_provider', 'google is not available yet', { data: { provider: 'google' } });
+      case 'google': {
+        // v2 takes an API key; v3 an access token and a project (config first, else GOOGLE_PROJECT_ID).
+        const google = project.config.providerOptions.google ?? {};
+        const v3 = google.api === 'v3';
+        return createGoogleProvider({
+          api: v3 ? 'v3' : 'v2',
+          ...(v3
+            ? { accessToken: credential('GOOGLE_ACCESS_TOKEN', 'google'), projectId: google.projectId ?? credential('GOOGLE_PROJECT_ID', 'google') }
+            : { apiKey: credential('GOOGLE_TRANSLATE_API_KEY', 'google') }),
+          location: google.location,
+          glossaryId: google.glossaryId,
+          baseUrl: env['GOOGLE_TRANSLATE_URL'],
+        });
+      }
       case 'azure':
         return createAzureProvider({ key: credential('AZURE_TRANSLATOR_KEY', 'azure'), region: env['AZURE_TRANSLATOR_REGION'], endpoint: env['AZURE_TRANSLATOR_ENDPOINT'] });
     }
@@ -140,6 +165,8 @@ export async function translateProject(project: Project, options: TranslateOptio
   const languages = options.targetLanguages ?? config.targetLanguages;
   const providers = createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun: options.dryRun ?? false });
   let journal: Promise<ProviderJournal> | undefined;
+  // Euro spent (by the providers' prices) so far in this run, against `config.budget`.
+  const budget = { limit: config.budget, spent: 0 };
   const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   const extraction = await extractProject(project, {
     ...(options.files === undefined ? {} : { files: options.files }),
@@ -165,7 +192,7 @@ export async function translateProject(project: Project, options: TranslateOptio
 
   for (const lang of languages) {
     options.signal?.throwIfAborted();
-    const accepted = new Map<string, { target: string; origin: string; synthetic?: boolean }>();
+    const accepted = new Map<string, Accepted>();
     const pending = new Map<string, Segment>();
     for (const { document } of documents) {
       for (const segment of document.segments) {
@@ -179,11 +206,16 @@ export async function translateProject(project: Project, options: TranslateOptio
       ? undefined
       : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
     const termsOf = (segment: Segment): SegmentTerm[] => segmentTerms(hitsOf(segment), terminology, lang);
-    // Machine output must keep the glossary before it is accepted: a target missing a term,
-    // dropping a do-not-translate term or using a forbidden one goes to the next provider.
-    const gate = (segment: Segment, target: string): string[] =>
-      checker === undefined ? [] : checker.check(hitsOf(segment), plainText(target)).map((finding) => `${finding.code}: ${finding.term}`);
-    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, openJournal, gate });
+    // Machine output must pass the blocking checks and keep the glossary before it is
+    // accepted: otherwise a stricter request, then the next provider.
+    const gate = (segment: Segment, target: string): Refusal[] => {
+      const checks = gateFindings(segment.source, target, { sourceLanguage: config.sourceLanguage, targetLanguage: lang });
+      if (checks.length > 0) return checks.map((finding) => ({ code: finding.check, message: finding.message }));
+      if (checker === undefined) return [];
+      return checker.check(hitsOf(segment), plainText(target)).map((finding) => ({ code: 'glossary_not_kept', message: `${finding.code}: ${finding.term}` }));
+    };
+    const spansOf = (segment: Segment): MaskSpan[] => maskSpans(hitsOf(segment), terminology, lang);
+    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget });
     if (checker !== undefined) {
       for (const { file, document } of documents) {
         for (const segment of document.segments) {
@@ -268,7 +300,7 @@ export async function translateProject(project: Project, options: TranslateOptio
 async function runChain(
   providers: readonly Provider[],
   pending: Map<string, Segment>,
-  accepted: Map<string, { target: string; origin: string; synthetic?: boolean }>,
+  accepted: Map<string, Accepted>,
   context: {
     project: Project;
     lang: string;
@@ -276,31 +308,59 @@ async function runChain(
     signal: AbortSignal | undefined;
     findings: Finding[];
     termsOf: (segment: Segment) => SegmentTerm[];
+    spansOf: (segment: Segment) => MaskSpan[];
     openJournal: () => Promise<ProviderJournal>;
-    gate: (segment: Segment, target: string) => string[];
+    gate: (segment: Segment, target: string) => readonly Refusal[];
+    budget: { readonly limit: number | undefined; spent: number };
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
+  const { config } = context.project;
   let characters = 0;
   let requests = 0;
   let estimatedCost = 0;
   for (const provider of providers) {
     if (pending.size === 0) break;
-    const batches = batchesFor(provider, [...pending.values()]);
-    const isLocal = provider.name === 'memory';
+    const limits = providerLimits(provider, config);
+    const isLocal = localProviders.has(provider.name);
     if (!isLocal) {
-      const chars = [...pending.values()].reduce((sum, segment) => sum + segment.characters, 0);
+      const journal = context.dryRun ? undefined : await context.openJournal();
+      // Answers already journaled cost nothing again: only the rest is counted and sent.
+      const toSend = journal === undefined ? [...pending.values()] : unanswered(provider, pending, { sourceLanguage: config.sourceLanguage, lang: context.lang, journal });
+      const chars = toSend.reduce((sum, segment) => sum + segment.characters, 0);
+      const cost = (chars / 1_000_000) * limits.capabilities.pricePerMillionCharacters;
       characters += chars;
-      requests += batches.length;
-      estimatedCost += (chars / 1_000_000) * provider.capabilities.pricePerMillionCharacters;
-    }
-    if (context.dryRun && !isLocal) break;
-    if (!localProviders.has(provider.name)) {
-      await translateRemotely(provider, pending, accepted, context);
+      requests += batchesFor(limits.capabilities, toSend).length;
+      estimatedCost += cost;
+      if (context.dryRun) break;
+      if (context.budget.limit !== undefined && context.budget.spent + cost > context.budget.limit + 1e-9) {
+        throw new InputError('budget_exceeded', `the run would exceed the budget of ${context.budget.limit} €`, {
+          data: { provider: provider.name, characters: chars, cost: (context.budget.spent + cost).toFixed(2), budget: context.budget.limit },
+        });
+      }
+      context.budget.spent += cost;
+      await translateRemotely(provider, pending, accepted, {
+        sourceLanguage: config.sourceLanguage,
+        lang: context.lang,
+        signal: context.signal,
+        findings: context.findings,
+        limits,
+        termsOf: context.termsOf,
+        spansOf: context.spansOf,
+        journal: journal ?? (await context.openJournal()),
+        gate: context.gate,
+      });
       continue;
+    }
+    const batches = batchesFor(limits.capabilities, [...pending.values()]);
+    if (provider.name !== 'memory') {
+      // Local generators (copy, pseudo) are counted like a provider, at no cost.
+      characters += [...pending.values()].reduce((sum, segment) => sum + segment.characters, 0);
+      requests += batches.length;
+      if (context.dryRun) break;
     }
     for (const batch of batches) {
       const results = await provider.translate({
-        sourceLanguage: context.project.config.sourceLanguage,
+        sourceLanguage: config.sourceLanguage,
         targetLanguage: context.lang,
         segments: batch.map((segment) => {
           const terms = context.termsOf(segment);
@@ -323,97 +383,9 @@ async function runChain(
 
 const localProviders = new Set(['memory', 'copy', 'pseudo']);
 
-/**
- * A paid provider: answers already in the journal are used as they are; the rest goes
- * through the provider's queue, and every answer is journaled (fsync'd) before it is used,
- * so a run killed at any moment never pays twice. Segments whose answer fails validation,
- * or whose request failed, stay pending for the next provider of the chain.
- */
-async function translateRemotely(
-  provider: Provider,
-  pending: Map<string, Segment>,
-  accepted: Map<string, { target: string; origin: string; synthetic?: boolean }>,
-  context: {
-    project: Project;
-    lang: string;
-    signal: AbortSignal | undefined;
-    findings: Finding[];
-    termsOf: (segment: Segment) => SegmentTerm[];
-    openJournal: () => Promise<ProviderJournal>;
-    gate: (segment: Segment, target: string) => string[];
-  },
-): Promise<void> {
-  const journal = await context.openJournal();
-  const sourceLanguage = context.project.config.sourceLanguage;
-  const keyOf = (source: string): string => journalKey({ provider: provider.name, sourceLanguage, targetLanguage: context.lang, source });
-  const accept = (segment: Segment, target: string, origin: string): void => {
-    const read = readTarget(segment.source, target);
-    if ('problem' in read) {
-      context.findings.push({ code: read.problem.code, severity: 'warning', file: provider.name, lang: context.lang, segment: segment.id, message: read.problem.code });
-      return;
-    }
-    const refused = context.gate(segment, target);
-    if (refused.length > 0) {
-      context.findings.push({ code: 'glossary_not_kept', severity: 'warning', file: provider.name, lang: context.lang, segment: segment.id, message: refused.join('; '), data: { provider: provider.name, reason: refused.join('; ') } });
-      return;
-    }
-    accepted.set(segment.id, { target, origin });
-    pending.delete(segment.id);
-  };
-  // An answer in the journal was paid for: use it, or, if it fails validation, leave the
-  // segment to the next provider, but never ask this provider again.
-  const answered = new Set<string>();
-  for (const segment of [...pending.values()]) {
-    const record = journal.get(keyOf(segment.source));
-    if (record === undefined) continue;
-    answered.add(segment.id);
-    accept(segment, record.target, record.origin);
-  }
-  if ([...pending.keys()].every((id) => answered.has(id))) return;
-  const caps = provider.capabilities;
-  const queue = new ProviderQueue({ provider: provider.name, ...(caps.requestsPerSecond === undefined ? {} : { requestsPerSecond: caps.requestsPerSecond }) });
-  const requests = [...pending.values()].filter((segment) => !answered.has(segment.id)).map((segment) => {
-    const terms = context.termsOf(segment);
-    return terms.length === 0 ? { id: segment.id, source: segment.source } : { id: segment.id, source: segment.source, terms };
-  });
-  const sourceOf = new Map(requests.map((request) => [request.id, request.source]));
-  const outcome = await queue.translateBatches(
-    async (batch, signal) => {
-      const results = await provider.translate({ sourceLanguage, targetLanguage: context.lang, segments: batch, signal });
-      await journal.append(
-        results.flatMap((result) => {
-          const source = sourceOf.get(result.id);
-          return source === undefined ? [] : [journalRecord({ provider: provider.name, sourceLanguage, targetLanguage: context.lang, source }, { target: result.target, origin: result.origin })];
-        }),
-      );
-      return results;
-    },
-    requests,
-    { maxSegments: caps.maxSegmentsPerRequest, maxCharacters: caps.maxCharactersPerRequest, ...(caps.maxRequestBytes === undefined ? {} : { maxBytes: caps.maxRequestBytes }) },
-    context.signal === undefined ? {} : { signal: context.signal },
-  );
-  for (const result of outcome.results) {
-    const segment = pending.get(result.id);
-    if (segment !== undefined) accept(segment, result.target, result.origin);
-  }
-  // One finding per distinct failure, not one per segment: a spent quota fails hundreds at once.
-  const byReason = new Map<string, number>();
-  for (const failure of outcome.failures) byReason.set(failure.error.message, (byReason.get(failure.error.message) ?? 0) + 1);
-  for (const [reason, count] of byReason) {
-    context.findings.push({
-      code: 'provider_failed',
-      severity: 'warning',
-      file: provider.name,
-      lang: context.lang,
-      message: reason,
-      data: { provider: provider.name, reason: `${reason} (${count} segments left for the next provider)` },
-    });
-  }
-}
-
 /** Cut segments into requests under the provider's count and character limits. */
-function batchesFor(provider: Provider, segments: readonly Segment[]): Segment[][] {
-  const { maxSegmentsPerRequest, maxCharactersPerRequest } = provider.capabilities;
+function batchesFor(capabilities: Provider['capabilities'], segments: readonly Segment[]): Segment[][] {
+  const { maxSegmentsPerRequest, maxCharactersPerRequest } = capabilities;
   const batches: Segment[][] = [];
   let current: Segment[] = [];
   let chars = 0;
@@ -480,5 +452,17 @@ function segmentTerms(hits: readonly TermHit[], terminology: Terminology | undef
     if (entry === undefined) return [];
     const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
     return [{ source: hit.term, text: hit.text, doNotTranslate: entry.doNotTranslate, ...(target === undefined ? {} : { target }) }];
+  });
+}
+
+/** Glossary terms of a segment to mask in a stricter request, with the text to put back. */
+function maskSpans(hits: readonly TermHit[], terminology: Terminology | undefined, lang: string): MaskSpan[] {
+  if (terminology === undefined) return [];
+  return hits.flatMap((hit) => {
+    const entry = terminology.entries.get(hit.entryId);
+    if (entry === undefined) return [];
+    if (entry.doNotTranslate) return [{ start: hit.start, end: hit.end, replacement: hit.text }];
+    const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
+    return target === undefined ? [] : [{ start: hit.start, end: hit.end, replacement: target }];
   });
 }

@@ -5,13 +5,17 @@
  * outside tags and prefixes the target language.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { sendJson, listenOnLoopback } from './mock-http.js';
+import { mangleTags, sendJson, listenOnLoopback, type TagMangling } from './mock-http.js';
 
 /** A fault the next request gets instead of a translation. */
 export type AzureFault =
   | { readonly kind: 'status'; readonly status: number; readonly code: number; readonly message?: string; readonly headers?: Record<string, string> }
   | { readonly kind: 'malformed' }
-  | { readonly kind: 'short' };
+  | { readonly kind: 'short' }
+  /** Codes dropped, misnested or renamed in every text. */
+  | { readonly kind: 'tags'; readonly how: TagMangling }
+  /** The connection is accepted and never answered. */
+  | { readonly kind: 'hang' };
 
 /** A request as the mock saw it. */
 export interface AzureRequest {
@@ -86,7 +90,9 @@ export async function startMockAzure(key = 'fake-azure-key-9d2b7e'): Promise<Moc
       const fault = state.faults.shift();
       if (fault?.kind === 'status') return error(response, fault.code, fault.message ?? 'The server rejected the request because the client has exceeded request limits.', fault.headers);
       if (fault?.kind === 'malformed') return send(response, 200, '[{"translations": [');
-      const answer = texts.map((text) => ({ translations: targets.map((to) => ({ text: translateText(String(text), to), to })) }));
+      if (fault?.kind === 'hang') return;
+      const spoil = (text: string): string => (fault?.kind === 'tags' ? mangleTags(text, fault.how) : text);
+      const answer = texts.map((text) => ({ translations: targets.map((to) => ({ text: spoil(translateText(String(text), to)), to })) }));
       send(response, 200, fault?.kind === 'short' ? answer.slice(1) : answer, { 'x-metered-usage': String(characters) });
     });
   });

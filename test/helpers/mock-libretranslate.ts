@@ -6,14 +6,18 @@
  * in HTML the way a real server may: `'` and `"` as `&#39;`/`&quot;`, `&amp;` as a bare `&`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { sendJson, listenOnLoopback } from './mock-http.js';
+import { mangleTags, sendJson, listenOnLoopback, type TagMangling } from './mock-http.js';
 
 /** A fault the next `/translate` request gets instead of a translation. */
 export type LibreTranslateFault =
   | { readonly kind: 'status'; readonly status: number; readonly body?: unknown }
   | { readonly kind: 'malformed' }
   | { readonly kind: 'short' }
-  | { readonly kind: 'entities' };
+  | { readonly kind: 'entities' }
+  /** Codes dropped, misnested or renamed in every text. */
+  | { readonly kind: 'tags'; readonly how: TagMangling }
+  /** The connection is accepted and never answered. */
+  | { readonly kind: 'hang' };
 
 /** The mock and what it saw. */
 export interface MockLibreTranslate {
@@ -79,7 +83,9 @@ export async function startMockLibreTranslate(key?: string): Promise<MockLibreTr
       const fault = state.faults.shift();
       if (fault?.kind === 'status') return send(response, fault.status, fault.body ?? { error: 'Slowdown: 1 per 1 minute' });
       if (fault?.kind === 'malformed') return send(response, 200, '{"translatedText": [');
-      const texts = (Array.isArray(q) ? q : [q]).map((text: unknown) => translateText(String(text), source, target, fault?.kind === 'entities'));
+      if (fault?.kind === 'hang') return;
+      const spoil = (text: string): string => (fault?.kind === 'tags' ? mangleTags(text, fault.how) : text);
+      const texts = (Array.isArray(q) ? q : [q]).map((text: unknown) => spoil(translateText(String(text), source, target, fault?.kind === 'entities')));
       if (!Array.isArray(q)) return send(response, 200, { translatedText: texts[0] });
       send(response, 200, { translatedText: fault?.kind === 'short' ? texts.slice(1) : texts });
     });

@@ -6,7 +6,7 @@
  * so tests can see which language a text went to and that codes came back.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { sendJson, listenOnLoopback, shout } from './mock-http.js';
+import { mangleTags, sendJson, listenOnLoopback, shout, type TagMangling } from './mock-http.js';
 
 /** A fault the next request gets instead of a good answer. */
 export type OpenAiFault =
@@ -28,7 +28,13 @@ export type OpenAiFault =
   /** Codes stripped from the texts. */
   | { readonly kind: 'drop-tags' }
   /** `message.refusal` set and no content. */
-  | { readonly kind: 'refusal' };
+  | { readonly kind: 'refusal' }
+  /** Codes misnested or renamed in every text. */
+  | { readonly kind: 'tags'; readonly how: TagMangling }
+  /** Digits removed from the texts (a translation that loses numbers). */
+  | { readonly kind: 'drop-numbers' }
+  /** The connection is accepted and never answered. */
+  | { readonly kind: 'hang' };
 
 /** A request as the mock saw it. */
 export interface OpenAiRequest {
@@ -128,11 +134,12 @@ export async function startMockOpenAi(wantedKey: string | null = 'sk-fake-openai
       if (fault?.kind === 'quota') {
         return send(response, 429, apiError('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'));
       }
+      if (fault?.kind === 'hang') return;
       if (fault?.kind === 'refusal') return send(response, 200, completion(model, null, 'stop', "I'm sorry, I can't help with that."));
 
       let translations = segments.map((segment) => {
         const out = translateText(String(segment.text), target);
-        return { id: String(segment.id), text: fault?.kind === 'drop-tags' ? out.replace(/<[^>]*>/g, '') : out };
+        return { id: String(segment.id), text: fault?.kind === 'drop-tags' ? out.replace(/<[^>]*>/g, '') : fault?.kind === 'tags' ? mangleTags(out, fault.how) : fault?.kind === 'drop-numbers' ? out.replace(/\d/g, '') : out };
       });
       if (fault?.kind === 'drop-id') translations = translations.slice(1);
       if (fault?.kind === 'duplicate-id' && translations[0]) translations = [translations[0], ...translations];

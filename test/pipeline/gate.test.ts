@@ -1,0 +1,99 @@
+/**
+ * The validation gate and the run's limits, through the real `hansa` executable against the
+ * OpenAI-compatible mock on 127.0.0.1.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { filesBelow, hansa, sampleProject } from '../helpers/cli.js';
+import { startMockOpenAi, type MockOpenAi } from '../helpers/mock-openai.js';
+
+let mock: MockOpenAi;
+beforeEach(async () => {
+  mock = await startMockOpenAi();
+});
+afterEach(async () => {
+  await mock.close();
+});
+
+const article = 'aktualnosci/2021-11-10-europejski-lider.md';
+
+function env(): Record<string, string> {
+  return { OPENAI_BASE_URL: mock.url, OPENAI_MODEL: 'test-model', ...(mock.key === undefined ? {} : { OPENAI_API_KEY: mock.key }) };
+}
+
+interface Summary {
+  readonly languages: readonly { readonly translated: number; readonly untranslated: number; readonly requests: number; readonly characters: number }[];
+  readonly findings: readonly { readonly code: string; readonly segment?: string }[];
+}
+
+function userSegments(index: number): { id: string; text: string }[] {
+  const messages = mock.requests[index]?.body.messages ?? [];
+  const user = messages.find((message) => message.role === 'user')?.content ?? '{}';
+  return (JSON.parse(user) as { segments: { id: string; text: string }[] }).segments;
+}
+
+describe('validation gate', () => {
+  it('sends a refused answer once more, stricter, and accepts the stricter answer', async () => {
+    const dir = await sampleProject();
+    mock.faults.push({ kind: 'drop-numbers' });
+    const result = await hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en', '--json'], { env: env() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Summary;
+    expect(summary.languages[0]?.untranslated).toBe(0);
+    expect(mock.requests.length).toBe(2);
+    // Only the segments with numbers were refused and asked again, with the numbers masked as codes.
+    const retried = userSegments(1);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried.every((segment) => /<ph id="\d+"\/>/.test(segment.text) && !/\d{4}/.test(segment.text.replace(/<[^>]*>/g, '')))).toBe(true);
+    const prompt = mock.requests[1]?.body.messages?.find((message) => message.role === 'system')?.content ?? '';
+    expect(prompt).toContain('numbers not carried over');
+    const output = await readFile(path.join(dir, 'dist/en', article), 'utf8');
+    expect(output).toContain('2021');
+    expect(output).toContain('2018');
+  });
+
+  it('leaves a segment untranslated, with a finding, when the stricter answer fails too', async () => {
+    const dir = await sampleProject();
+    mock.faults.push({ kind: 'drop-tags' }, { kind: 'drop-tags' });
+    await writeFile(path.join(dir, 'content/pl', 'one.md'), 'Zobacz <https://example.org> i **to**.\n');
+    const result = await hansa(dir, ['translate', 'one.md', '--provider', 'openai', '--to', 'en', '--json'], { env: env() });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Summary;
+    expect(summary.languages[0]?.untranslated).toBe(1);
+    expect(summary.findings.map((finding) => finding.code)).toContain('codes');
+    expect(mock.requests.length).toBe(2);
+    expect(await readFile(path.join(dir, 'dist/en/one.md'), 'utf8')).toContain('Zobacz <https://example.org> i **to**.');
+  });
+});
+
+describe('limits from the config', () => {
+  it('packs requests under providerOptions.<name>.maxSegmentsPerRequest', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ providerOptions: { openai: { maxSegmentsPerRequest: 5 } } }));
+    const result = await hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en', '--json'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(mock.requests.length).toBeGreaterThan(3);
+    for (let index = 0; index < mock.requests.length; index += 1) expect(userSegments(index).length).toBeLessThanOrEqual(5);
+  });
+
+  it('stops before the budget would be exceeded, sending nothing', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ budget: 0.01, providerOptions: { openai: { pricePerMillionCharacters: 100 } } }));
+    const dry = await hansa(dir, ['translate', '--provider', 'openai', '--dry-run', '--json'], { env: env() });
+    const estimate = (JSON.parse(dry.stdout) as Summary).languages.reduce((sum, language) => sum + language.characters, 0) * 100e-6;
+    expect(estimate).toBeGreaterThan(0.01);
+    const result = await hansa(dir, ['translate', '--provider', 'openai'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/budget of 0.01 €/);
+    expect(mock.requests.length).toBe(0);
+    expect((await filesBelow(dir)).filter((file) => file.startsWith('dist/'))).toEqual([]);
+  });
+
+  it('runs within a budget that covers the run', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ budget: 5, providerOptions: { openai: { pricePerMillionCharacters: 100 } } }));
+    const result = await hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en'], { env: env() });
+    expect(result.code).toBe(0);
+  });
+});
