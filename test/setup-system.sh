@@ -8,6 +8,8 @@ missing=()
 command -v pandoc >/dev/null || missing+=(pandoc)
 [ -d /usr/share/man/pl ] || missing+=(manpages-pl)
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v msgfmt >/dev/null || missing+=(gettext)
+command -v pocount >/dev/null || missing+=(translate-toolkit)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing Debian packages for the tests: ${missing[*]}"
   sudo=""

@@ -17,6 +17,10 @@ import { writeGlossary } from '../glossary/formats.js';
 import { cacheRoot } from '../pipeline/project.js';
 import path from 'node:path';
 import { loadMessages, pickUiLanguage } from './messages.js';
+import { buildProject } from '../pipeline/build.js';
+import { projectStatus, type LanguageStatus } from '../pipeline/status.js';
+import { projectQa } from '../pipeline/qa.js';
+import { exportProject, importFile, type ExportFormat, type ImportReport } from '../pipeline/exchange.js';
 import { ProgressBar } from './progress.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -128,7 +132,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .command('extract')
     .description(t('extract.description'))
     .argument('[files...]', t('extract.files'))
-    .action(async (files: string[]) => {
+    .option('--to <langs>', t('extract.to'))
+    .action(async (files: string[], options: { to?: string }) => {
       const loaded = await project();
       const bar = new ProgressBar(io.stderr, true);
       const run = await extractProject(loaded, {
@@ -155,10 +160,106 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         }
       }
       say(t('extract.total', { files: run.outcomes.length, segments, words, parsed: run.parsed }));
+      // Then the segment files: memory leverage only, no provider, no dist/.
+      const synced = await translateProject(loaded, {
+        mode: 'extract',
+        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
+        ...(workers() === undefined ? {} : { workers: workers() }),
+      });
+      for (const error of synced.errors.filter((item) => item.lang !== undefined)) say(describeFinding(error, t, color));
+      for (const language of synced.languages) say(t('extract.language', { ...language }));
       if (program.opts<GlobalOptions>().json === true) {
-        io.stdout.write(`${JSON.stringify({ files: report, totals: { files: run.outcomes.length, segments, words, parsed: run.parsed } }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ files: report, totals: { files: run.outcomes.length, segments, words, parsed: run.parsed }, languages: synced.languages, errors: synced.errors }, null, 2)}\n`);
       }
-      exitCode = run.outcomes.some((outcome) => !outcome.ok) ? 2 : 0;
+      exitCode = run.outcomes.some((outcome) => !outcome.ok) || synced.errors.length > 0 ? 2 : 0;
+    });
+
+  program
+    .command('build')
+    .description(t('build.description'))
+    .option('--to <langs>', t('build.to'))
+    .action(async (options: { to?: string }) => {
+      const loaded = await project();
+      const summary = await buildProject(loaded, {
+        ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
+        ...(workers() === undefined ? {} : { workers: workers() }),
+      });
+      for (const error of summary.errors) say(describeFinding(error, t, color));
+      for (const finding of summary.findings) say(describeFinding(finding, t, color));
+      for (const language of summary.languages) {
+        const statuses = Object.entries(language.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
+        say(t('build.language', { lang: language.lang, articles: language.articles, statuses }));
+      }
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      exitCode = summary.errors.length > 0 ? 2 : summary.findings.length > 0 ? 1 : 0;
+    });
+
+  program
+    .command('status')
+    .description(t('status.description'))
+    .option('--to <langs>', t('status.to'))
+    .action(async (options: { to?: string }) => {
+      const loaded = await project();
+      const report = await projectStatus(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
+      for (const error of report.errors) say(describeFinding(error, t, color));
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else io.stdout.write(statusTable(report.languages, t('status.header')));
+      exitCode = report.errors.length > 0 ? 2 : 0;
+    });
+
+  program
+    .command('qa')
+    .description(t('qa.description'))
+    .option('--to <langs>', t('qa.to'))
+    .action(async (options: { to?: string }) => {
+      const loaded = await project();
+      const report = await projectQa(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
+      for (const error of report.errors) say(describeFinding(error, t, color));
+      if (program.opts<GlobalOptions>().json !== true) for (const finding of report.findings) say(`${describeFinding(finding, t, color)} [${finding.lang ?? ''} ${finding.segment ?? ''}]`);
+      const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+      say(t('qa.summary', { checked: report.checked, errors, warnings: report.findings.length - errors }));
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      exitCode = report.errors.length > 0 ? 2 : errors > 0 ? 1 : 0;
+    });
+
+  program
+    .command('import')
+    .description(t('import.description'))
+    .argument('<files...>', t('import.files'))
+    .option('--to <langs>', t('import.to'))
+    .action(async (files: string[], options: { to?: string }) => {
+      const loaded = await project();
+      const languages = options.to === undefined ? undefined : parseLanguages(options.to);
+      const reports: ImportReport[] = [];
+      const failures: { file: string; error: string }[] = [];
+      // Each file goes in whole or not at all; one bad file does not stop the others.
+      for (const file of files) {
+        try {
+          const report = await importFile(loaded, file, languages === undefined ? {} : { languages });
+          reports.push(report);
+          say(t('import.file', { ...report, into: report.into.join(', ') }));
+        } catch (error) {
+          if (!(error instanceof HansaError)) throw error;
+          say(describeError(error, t, color));
+          failures.push({ file, error: error.message });
+        }
+      }
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ imported: reports, failed: failures }, null, 2)}\n`);
+      exitCode = failures.length > 0 ? 2 : 0;
+    });
+
+  program
+    .command('export')
+    .description(t('export.description'))
+    .addOption(new Option('--format <format>', t('export.format')).choices(['xliff2', 'xliff12', 'po', 'tmx']).makeOptionMandatory())
+    .option('--to <langs>', t('export.to'))
+    .option('--out <dir>', t('export.out'), 'export')
+    .action(async (options: { format: ExportFormat; to?: string; out: string }) => {
+      const loaded = await project();
+      const written = await exportProject(loaded, { format: options.format, languages: options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to), outDir: options.out });
+      say(t('export.wrote', { count: written.length, dir: options.out }));
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ files: written }, null, 2)}\n`);
     });
 
   program
@@ -268,6 +369,16 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The status table: one row per language, columns aligned. */
+function statusTable(languages: readonly LanguageStatus[], header: string): string {
+  const rows = [
+    header.split(/\s{2,}/),
+    ...languages.map((l) => [l.lang, l.segments, l.words, l.new, l.translated, l.reviewed, l.final, `${l.percentTranslated}%`, `${l.percentReviewed}%`].map(String)),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')).join('\n') + '\n';
 }
 
 function red(text: string, color: boolean): string {

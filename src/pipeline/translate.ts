@@ -11,11 +11,18 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { ProviderName } from '../providers/index.js';
-import { createCopyProvider, createMemoryProvider, createPseudoProvider, type Provider } from '../providers/index.js';
-import { TranslationMemory } from '../memory/index.js';
-import { escapeText, mergeDocument, plainText, readTarget, type ExtractedDocument, type Segment } from '../markdown/index.js';
-import { removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
-import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
+import { createCopyProvider, createPseudoProvider, localCapabilities, type Provider } from '../providers/index.js';
+import { MemoryIndex, type MemoryMatch } from '../memory/tm.js';
+import { escapeText, plainText, readTarget, type ExtractedDocument, type Segment } from '../markdown/index.js';
+import { listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { writeFeed } from '../publish/index.js';
+import { HansaError } from '../errors/index.js';
+import { checkSegment } from '../qa/checks.js';
+import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
+import { writeXliff2 } from '../formats/xliff2.js';
+import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
+import { draftFile, fileSegmentsOf, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { publication, writeArticle, type Override } from './build.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
@@ -39,6 +46,8 @@ export interface TranslateOptions {
   readonly targetLanguages?: readonly string[];
   /** Provider chain; default the config's. */
   readonly providers?: readonly ProviderName[];
+  /** `translate` (default) runs everything; `extract` updates segment files from the memory only: no provider, no `dist/`. */
+  readonly mode?: 'translate' | 'extract';
   /** Count what would be sent and what it would cost; call and write nothing. */
   readonly dryRun?: boolean;
   readonly workers?: number;
@@ -55,6 +64,8 @@ export interface LanguageReport {
   readonly segments: number;
   readonly translated: number;
   readonly untranslated: number;
+  /** Segments served by the memory or locale resources. */
+  readonly leveraged: number;
   /** Characters sent (or, in a dry run, to be sent) to providers that are not the memory. */
   readonly characters: number;
   readonly requests: number;
@@ -94,15 +105,6 @@ export function createProviders(
     if (options.dryRun === true) return 'dry-run';
     throw new InputError('provider_unconfigured', `${provider} needs ${variable}`, { data: { provider, variable } });
   };
-  const memories = new Map<string, Promise<TranslationMemory>>();
-  const memoryFor = (lang: string): Promise<TranslationMemory> => {
-    let memory = memories.get(lang);
-    if (memory === undefined) {
-      memory = TranslationMemory.open(path.join(cacheRoot(project), 'memory'), project.config.sourceLanguage, lang);
-      memories.set(lang, memory);
-    }
-    return memory;
-  };
   return names.map((name) => {
     switch (name) {
       case 'copy':
@@ -110,7 +112,9 @@ export function createProviders(
       case 'pseudo':
         return createPseudoProvider();
       case 'memory':
-        return createMemoryProvider(memoryFor);
+        // The memory is consulted before any provider (the leverage step); in the chain it
+        // stands for "no machine translation".
+        return { name: 'memory', capabilities: { ...localCapabilities, isSynthetic: false }, translate: () => Promise.resolve([]) };
       case 'deepl': {
         const deepl = project.config.providerOptions.deepl;
         // The project glossary, read when DeepL is first asked, becomes one DeepL glossary per
@@ -159,26 +163,28 @@ export function createProviders(
   });
 }
 
-/** Run the whole pipeline. */
+/** Run the whole pipeline (or, with `mode: 'extract'`, everything but providers and `dist/`). */
 export async function translateProject(project: Project, options: TranslateOptions = {}): Promise<TranslateSummary> {
   const { config } = project;
+  const mode = options.mode ?? 'translate';
+  const dryRun = options.dryRun ?? false;
   const languages = options.targetLanguages ?? config.targetLanguages;
-  const providers = createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun: options.dryRun ?? false });
+  const providers = mode === 'extract' ? [] : createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun });
   let journal: Promise<ProviderJournal> | undefined;
+  const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   // Euro spent (by the providers' prices) so far in this run, against `config.budget`.
   const budget = { limit: config.budget, spent: 0 };
-  const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   const extraction = await extractProject(project, {
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     onProgress: (progress) => options.onProgress?.({ ...progress, phase: 'extract' }),
   });
-  const root = contentRoot(project);
   const errors: Finding[] = [];
-  const documents: { file: string; document: ExtractedDocument }[] = [];
+  const documents: { file: string; sourcePath: string; document: ExtractedDocument }[] = [];
   for (const outcome of extraction.outcomes) {
-    if (outcome.ok) documents.push({ file: outcome.file, document: await extraction.load(outcome.file) });
-    else errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+    const sourcePath = `${extraction.context.displayRoot}/${outcome.file}`;
+    if (outcome.ok) documents.push({ file: outcome.file, sourcePath, document: await extraction.load(outcome.file) });
+    else errors.push({ code: outcome.error.code, severity: 'error', file: sourcePath, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
   }
 
   const tags = await loadTagTranslator(project.cwd, languages);
@@ -189,19 +195,57 @@ export async function translateProject(project: Project, options: TranslateOptio
   const outputs = new Map<string, string[]>();
   const totalSteps = languages.length * documents.length;
   let step = 0;
+  const writesFiles = !dryRun;
+  const remoteChain = providers.filter((provider) => provider.name !== 'memory');
 
   for (const lang of languages) {
     options.signal?.throwIfAborted();
+    // 1. Segment files: the translations on disk, carried over to the current sources.
+    const stores: LanguageStore[] = [];
+    for (const { file, sourcePath, document } of documents) {
+      const absolute = segmentFilePath(project, lang, file);
+      const display = displayPath(project, absolute);
+      let previous: SegmentFile | undefined;
+      try {
+        previous = await readSegmentFile(absolute, display);
+      } catch (error) {
+        // A broken segment file is a translator's work: report it, never overwrite it.
+        if (!(error instanceof HansaError)) throw error;
+        errors.push({ code: error.code, severity: 'error', file: error.file ?? display, ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data });
+        continue;
+      }
+      const draft = draftFile(document, { original: sourcePath, sourceLanguage: config.sourceLanguage, targetLanguage: lang });
+      const { file: reconciled, retired } = reconcile(previous, draft);
+      stores.push({ file, sourcePath, document, absolute, display, previous, current: reconciled, retired });
+    }
+    // 2. Leverage: tags from locale resources, then the memory (in context, exact); fuzzy
+    //    matches become suggestions. Each distinct source is looked up and sent once.
+    const memory = await loadMemory(project, lang, stores.map((store) => store.current), stores.flatMap((store) => store.retired));
     const accepted = new Map<string, Accepted>();
     const pending = new Map<string, Segment>();
-    for (const { document } of documents) {
-      for (const segment of document.segments) {
-        if (!segment.translatable || accepted.has(segment.id)) continue;
+    const fuzzy = new Map<string, MemoryMatch[]>();
+    for (const store of stores) {
+      const stored = fileSegmentsOf(store.document, store.current);
+      store.document.segments.forEach((segment, index) => {
+        const entry = stored[index];
+        if (entry === undefined || !isOpen(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
         const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
-        if (tag !== undefined) accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
-        else pending.set(segment.id, segment);
-      }
+        if (tag !== undefined) {
+          accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
+          return;
+        }
+        const matches = memory.lookup({ source: segment.source, document: store.sourcePath, previous: store.document.segments[index - 1]?.source, next: store.document.segments[index + 1]?.source }, { threshold: config.memory.fuzzyThreshold });
+        const best = matches[0];
+        if (best !== undefined && best.kind !== 'fuzzy') {
+          accepted.set(segment.id, { target: best.target, origin: best.kind === 'in-context' ? 'tm:in-context' : 'tm:exact' });
+          return;
+        }
+        if (matches.length > 0) fuzzy.set(segment.id, matches);
+        pending.set(segment.id, segment);
+      });
     }
+    const leveraged = accepted.size;
+    // 3. Providers.
     const checker = terminology === undefined || providers.every((provider) => provider.capabilities.isSynthetic)
       ? undefined
       : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
@@ -215,70 +259,46 @@ export async function translateProject(project: Project, options: TranslateOptio
       return checker.check(hitsOf(segment), plainText(target)).map((finding) => ({ code: 'glossary_not_kept', message: `${finding.code}: ${finding.term}` }));
     };
     const spansOf = (segment: Segment): MaskSpan[] => maskSpans(hitsOf(segment), terminology, lang);
-    const sent = await runChain(providers, pending, accepted, { project, lang, dryRun: options.dryRun ?? false, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget });
+    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget });
     if (checker !== undefined) {
-      for (const { file, document } of documents) {
+      for (const { sourcePath, document } of documents) {
         for (const segment of document.segments) {
           const entry = accepted.get(segment.id);
-          if (entry === undefined || entry.synthetic) continue;
+          if (entry === undefined || entry.synthetic === true || entry.origin === 'locale') continue;
           for (const finding of checker.check(hitsOf(segment), plainText(entry.target))) {
-            findings.push({
-              code: finding.code,
-              severity: 'warning',
-              file: `${extraction.context.displayRoot}/${file}`,
-              lang,
-              segment: segment.id,
-              message: finding.code,
-              data: { term: finding.term, expected: (finding.expected ?? []).join(' | '), found: finding.found ?? '' },
-            });
+            findings.push({ code: finding.code, severity: 'warning', file: sourcePath, lang, segment: segment.id, message: finding.code, data: { term: finding.term, expected: (finding.expected ?? []).join(' | '), found: finding.found ?? '' } });
           }
         }
       }
     }
     const byOrigin: Record<string, number> = {};
     for (const { origin } of accepted.values()) byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
-    reports.push({
-      lang,
-      files: documents.length,
-      segments: accepted.size + pending.size,
-      translated: accepted.size,
-      untranslated: pending.size,
-      ...sent,
-      byOrigin,
-    });
-    if (options.dryRun === true) continue;
-    await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
+    reports.push({ lang, files: stores.length, segments: accepted.size + pending.size, translated: accepted.size, untranslated: pending.size, leveraged, ...sent, byOrigin });
+    if (!writesFiles) continue;
 
-    for (const { file, document } of documents) {
-      const source = await readFile(path.join(root, file), 'utf8');
-      const targets = document.segments.map((segment) => accepted.get(segment.id)?.target);
-      const sourcePath = `${extraction.context.displayRoot}/${file}`;
-      const { output, problems } = mergeDocument(source, document, targets, {
-        frontmatter: translationFrontmatter({
-          lang,
-          sourceLanguage: config.sourceLanguage,
-          sourcePath,
-          relativePath: file,
-          sourceHash: document.sourceHash,
-          status: statusOf(document, accepted),
-          targetLanguages: config.targetLanguages.includes(lang) ? config.targetLanguages : [...config.targetLanguages, lang],
-        }),
-      });
-      for (const problem of problems) {
-        findings.push({ code: problem.problem.code, severity: 'error', file: sourcePath, line: problem.line, lang, segment: document.segments[problem.segment]?.id ?? '', message: 'translation left out: its codes do not match the source' });
+    // 4. Segment files get the new translations (never over a human's), glossary and check
+    //    notes, memory suggestions; then dist/ is built from them.
+    const overrides = new Map<string, Override>();
+    for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);
+    if (mode === 'translate') await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
+    for (const store of stores) {
+      const updated = annotate(fillOpen(store.current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio });
+      await writeSegmentFile(store.absolute, updated);
+      if (mode === 'translate') {
+        const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: publication(store.document, updated, { ...config.build, overrides }) });
+        findings.push(...written.findings);
+        outputs.set(store.file, [...(outputs.get(store.file) ?? []), written.output]);
       }
-      const target = path.resolve(project.cwd, config.outDir, lang, file);
-      await writeFileAtomic(target, output);
-      outputs.set(file, [...(outputs.get(file) ?? []), displayPath(project, target)]);
       step += 1;
       options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
     }
-    await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+    await retire(project, lang, stores.flatMap((store) => store.retired.map((segment) => ({ segment, sourcePath: store.sourcePath }))));
+    if (mode === 'translate') await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
   }
 
   const documentOf = new Map(documents.map(({ file, document }) => [file, document]));
   return {
-    dryRun: options.dryRun ?? false,
+    dryRun,
     files: extraction.outcomes.map((outcome) => ({
       file: `${extraction.context.displayRoot}/${outcome.file}`,
       ok: outcome.ok,
@@ -294,6 +314,135 @@ export async function translateProject(project: Project, options: TranslateOptio
     findings,
     parsed: extraction.parsed,
   };
+}
+
+/** One document's segment file during a run. */
+interface LanguageStore {
+  readonly file: string;
+  readonly sourcePath: string;
+  readonly document: ExtractedDocument;
+  readonly absolute: string;
+  readonly display: string;
+  readonly previous: SegmentFile | undefined;
+  readonly current: SegmentFile;
+  readonly retired: readonly StoreSegment[];
+}
+
+/** Base segment hash of a store id (`abc…-2` → `abc…`). */
+function hashOf(storeId: string): string {
+  return storeId.replace(/-\d+$/, '');
+}
+
+/** Open segments get what the run accepted for their source (machine, memory, tags), or memory suggestions. */
+function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fuzzy: ReadonlyMap<string, readonly MemoryMatch[]>): SegmentFile {
+  return updateSegments(file, (segment) => {
+    if (!isOpen(segment)) return segment;
+    const entry = accepted.get(hashOf(segment.id));
+    if (entry !== undefined && entry.synthetic !== true) return { ...segment, target: entry.target, state: 'translated', origin: entry.origin };
+    const matches = fuzzy.get(hashOf(segment.id)) ?? [];
+    const memory = matches.filter((match) => match.codesMatch).map((match): Suggestion => ({ kind: 'memory', source: match.source, target: match.target, origin: `tm:fuzzy:${match.score}`, similarity: match.score, state: match.state }));
+    const kept = (segment.suggestions ?? []).filter((suggestion) => suggestion.kind !== 'memory');
+    const suggestions = [...kept, ...memory];
+    const { suggestions: _dropped, ...rest } = segment;
+    return suggestions.length === 0 ? rest : { ...rest, suggestions };
+  });
+}
+
+/** Notes for translators: glossary hits and check findings, made afresh each run. */
+function annotate(
+  file: SegmentFile,
+  document: ExtractedDocument,
+  context: { hitsOf: (segment: Segment) => TermHit[]; terminology: Terminology | undefined; lang: string; sourceLanguage: string; lengthRatio: { min: number; max: number } },
+): SegmentFile {
+  const byHash = new Map(document.segments.map((segment) => [segment.id, segment]));
+  return {
+    ...file,
+    units: file.units.map((unit) => {
+      const notes: StoreNote[] = [];
+      for (const part of unit.parts) {
+        if (!('segment' in part)) continue;
+        const segment = part.segment;
+        const source = byHash.get(hashOf(segment.id));
+        for (const term of source === undefined ? [] : segmentTerms(context.hitsOf(source), context.terminology, context.lang)) {
+          const found = term.text === term.source ? term.text : `${term.text} (${term.source})`;
+          notes.push({ category: 'glossary', segment: segment.id, text: `${found} → ${term.doNotTranslate ? 'keep as is' : term.target ?? '(no term for this language)'}` });
+        }
+        const best = segment.suggestions?.find((suggestion) => suggestion.kind === 'memory');
+        if (best?.similarity !== undefined) notes.push({ category: 'memory', segment: segment.id, text: `${best.similarity}% memory match` });
+        if (segment.target !== undefined && segment.target !== '') {
+          for (const finding of checkSegment(segment.source, segment.target, { sourceLanguage: context.sourceLanguage, targetLanguage: context.lang, lengthRatio: context.lengthRatio })) {
+            notes.push({ category: 'qa', segment: segment.id, text: `${finding.severity} ${finding.check}: ${finding.message}` });
+          }
+        }
+      }
+      const { notes: _old, ...rest } = unit;
+      return notes.length === 0 ? rest : { ...rest, notes };
+    }),
+  };
+}
+
+/** Write a segment file when its bytes change (so an unchanged project leaves no trace). */
+async function writeSegmentFile(absolute: string, file: SegmentFile): Promise<void> {
+  const text = writeXliff2(file);
+  const existing = await readFile(absolute, 'utf8').catch(() => undefined);
+  if (existing !== text) await writeFileAtomic(absolute, text);
+}
+
+/** The memory of one language: every segment file's translations, retired ones, and TMX files. */
+async function loadMemory(project: Project, lang: string, files: readonly SegmentFile[], retiredNow: readonly StoreSegment[]): Promise<MemoryIndex> {
+  const { config } = project;
+  const memory = new MemoryIndex({ sourceLanguage: config.sourceLanguage, targetLanguage: lang, threshold: config.memory.fuzzyThreshold });
+  const remember = (source: string, target: string, state: TranslationState, origin: string, extra: { document?: string; previous?: string; next?: string } = {}): void => {
+    if (target === '' || state === 'initial') return;
+    memory.add({ source, target, state, origin, ...extra });
+  };
+  for (const tmx of await memoryFiles(project, lang)) for (const entry of tmx) remember(entry.source, entry.target, entry.state === 'initial' ? 'translated' : entry.state, entry.origin ?? 'tm:import');
+  for (const segment of retiredNow) remember(segment.source, segment.target ?? '', segment.state, segment.origin ?? 'human');
+  for (const file of files) {
+    const segments = segmentsOf(file);
+    segments.forEach((segment, index) => {
+      if (segment.target === undefined) return;
+      remember(segment.source, segment.target, segment.state, segment.origin ?? 'human', { document: file.original, previous: segments[index - 1]?.source, next: segments[index + 1]?.source });
+    });
+  }
+  return memory;
+}
+
+/** Translations from the project's TMX files and the retired file of `lang`. */
+async function memoryFiles(project: Project, lang: string): Promise<ImportedTranslation[][]> {
+  const { config } = project;
+  const files = [...(await listFiles(project.cwd, config.memory.files)), path.relative(project.cwd, retiredPath(project, lang))];
+  const out: ImportedTranslation[][] = [];
+  for (const file of files) {
+    const text = await readFile(path.resolve(project.cwd, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const tmx = readTmx(text, file.split(path.sep).join('/'), { sourceLanguage: config.sourceLanguage, targetLanguage: lang });
+    out.push([...tmx.translations]);
+  }
+  return out;
+}
+
+/** Where translations whose source disappeared are kept, per language. */
+export function retiredPath(project: Project, lang: string): string {
+  return path.resolve(project.cwd, project.config.translationsDir, lang, 'retired.tmx');
+}
+
+/** Keep translations whose source is gone (DESIGN §8.1: to the memory, not to the bin). */
+async function retire(project: Project, lang: string, segments: readonly { segment: StoreSegment; sourcePath: string }[]): Promise<void> {
+  if (segments.length === 0) return;
+  const { config } = project;
+  const file = retiredPath(project, lang);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
+  const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
+  const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
+  for (const { segment } of segments) {
+    const key = `${segment.source}\u0000${segment.target ?? ''}`;
+    if (seen.has(key) || segment.target === undefined) continue;
+    seen.add(key);
+    entries.push({ id: segment.id, source: segment.source, target: segment.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
+  }
+  await writeFileAtomic(file, writeTmx(entries));
 }
 
 /** Send pending segments down the provider chain; accepted ones move to `accepted`. */
@@ -337,6 +486,7 @@ async function runChain(
           data: { provider: provider.name, characters: chars, cost: (context.budget.spent + cost).toFixed(2), budget: context.budget.limit },
         });
       }
+      if (await quotaTooSmall(provider, chars, context)) continue;
       context.budget.spent += cost;
       await translateRemotely(provider, pending, accepted, {
         sourceLanguage: config.sourceLanguage,
@@ -381,6 +531,26 @@ async function runChain(
   return { characters, requests, estimatedCost };
 }
 
+/**
+ * A provider that reports its usage (DeepL `/v2/usage`) and has not enough characters left
+ * for this language is skipped before anything is sent: the chain goes on to the next one.
+ */
+async function quotaTooSmall(provider: Provider, characters: number, context: { lang: string; signal: AbortSignal | undefined; findings: Finding[] }): Promise<boolean> {
+  if (provider.usage === undefined || characters === 0) return false;
+  const usage = await provider.usage(context.signal).catch(() => undefined);
+  if (usage === undefined || usage.characterCount + characters <= usage.characterLimit) return false;
+  const left = Math.max(0, usage.characterLimit - usage.characterCount);
+  context.findings.push({
+    code: 'provider_failed',
+    severity: 'warning',
+    file: provider.name,
+    lang: context.lang,
+    message: `quota: ${left} characters left, ${characters} needed`,
+    data: { provider: provider.name, reason: `quota: ${left} characters left of ${usage.characterLimit}, ${characters} needed; segments left for the next provider` },
+  });
+  return true;
+}
+
 const localProviders = new Set(['memory', 'copy', 'pseudo']);
 
 /** Cut segments into requests under the provider's count and character limits. */
@@ -402,26 +572,15 @@ function batchesFor(capabilities: Provider['capabilities'], segments: readonly S
   return batches;
 }
 
-function statusOf(document: ExtractedDocument, accepted: ReadonlyMap<string, { origin: string }>): TranslationStatus {
-  let machine = false;
-  for (const segment of document.segments) {
-    if (!segment.translatable) continue;
-    const entry = accepted.get(segment.id);
-    if (entry === undefined) return 'partial';
-    if (entry.origin.startsWith('mt:')) machine = true;
-  }
-  return machine ? 'machine' : 'complete';
-}
-
 /** The project's glossary and its source index, when the project has a glossary. */
-interface Terminology {
+export interface Terminology {
   readonly glossary: Glossary;
   readonly entries: ReadonlyMap<string, Glossary['entries'][number]>;
   readonly source: TermIndex;
   readonly cacheDir: string;
 }
 
-async function loadTerminology(project: Project): Promise<Terminology | undefined> {
+export async function loadTerminology(project: Project): Promise<Terminology | undefined> {
   const { config } = project;
   const glossary = await loadGlossaries(project.cwd, { globs: config.glossary.files, sourceLanguage: config.sourceLanguage });
   if (glossary.entries.length === 0) return undefined;
@@ -431,7 +590,7 @@ async function loadTerminology(project: Project): Promise<Terminology | undefine
 }
 
 /** Term hits of a segment's plain text, computed once per segment id. */
-function memoizeHits(terminology: Terminology | undefined): (segment: Segment) => TermHit[] {
+export function memoizeHits(terminology: Terminology | undefined): (segment: Segment) => TermHit[] {
   const cache = new Map<string, TermHit[]>();
   return (segment) => {
     if (terminology === undefined) return [];

@@ -47,6 +47,11 @@ export interface SegmentRequest {
   readonly source: string;
   /** Glossary terms found in the source. */
   readonly terms?: readonly SegmentTerm[];
+  /**
+   * A second attempt after the first answer failed validation: glossary terms and numbers
+   * are already masked as `<ph>` codes, and `refused` says what was wrong with the first.
+   */
+  readonly retry?: { readonly refused: readonly string[] };
 }
 
 /** A request for one language pair. */
@@ -66,11 +71,19 @@ export interface TranslationResult {
   readonly origin: string;
 }
 
+/** What the account has used of its characters in the current billing period. */
+export interface ProviderUsage {
+  readonly characterCount: number;
+  readonly characterLimit: number;
+}
+
 /** A translation source. */
 export interface Provider {
   readonly name: string;
   readonly capabilities: ProviderCapabilities;
   translate(request: TranslationRequest): Promise<TranslationResult[]>;
+  /** Characters used and allowed this billing period, for providers that tell (DeepL `/v2/usage`); undefined when the account does not count characters. */
+  usage?(signal?: AbortSignal): Promise<ProviderUsage | undefined>;
 }
 
 /** Capabilities of providers that run here, at no cost and without limits (copy, pseudo, memory). */

@@ -124,6 +124,8 @@ function truncationFindings(source: string, target: string): SegmentFinding[] {
 function untranslatedFindings(source: string, target: string): SegmentFinding[] {
   const words = source.match(/\p{L}{2,}/gu) ?? [];
   if (words.length < 2 || source.trim() !== target.trim()) return [];
+  // Names (a byline, an organisation's own name) are the same in every language.
+  if (words.every((word) => /^\p{Lu}/u.test(word))) return [];
   return [{ check: 'untranslated', severity: 'warning', message: 'the target is the source text' }];
 }
 

@@ -9,7 +9,7 @@
  * 2. Every error carries its context — provider, HTTP status, attempt, batch size — and the
  *    underlying `cause`, and is a `HansaError` with code `provider_failed`, so the CLI can
  *    word it through i18next.
- * 3. Statuses and bodies follow `reference/providers.md` §1.3, §3, §6.1 and §9.
+ * 3. Statuses and bodies follow `reference/providers.md` §1.3, §2, §3, §6.1 and §9.
  */
 
 import { HansaError } from '../errors/index.js';
@@ -156,6 +156,60 @@ function readBody(body: unknown): ErrorBody {
 
 const azureTooLarge = new Set(['400050', '400072', '400077']);
 
+/** What a Google error body says: `{error: {code, message, status, errors: [{reason}], details: [{reason}]}}`. */
+interface GoogleErrorBody {
+  /** `errors[].reason` (v2, e.g. `dailyLimitExceeded`) and `details[].reason` (v3 `ErrorInfo`, e.g. `RATE_LIMIT_EXCEEDED`). */
+  readonly reasons: readonly string[];
+  readonly message: string;
+}
+
+function reasonsOf(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const reason = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['reason'] : undefined;
+    return typeof reason === 'string' ? [reason] : [];
+  });
+}
+
+/**
+ * Read a Google error body; `undefined` for any other shape. Google's is recognised by its
+ * `errors` or `details` list or its gRPC `status` name, which no other provider sends, so the
+ * rules below cannot change how other providers' answers are read.
+ */
+function readGoogleBody(body: unknown): GoogleErrorBody | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['error'] : undefined;
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  const error = inner as Record<string, unknown>;
+  if (!Array.isArray(error['errors']) && !Array.isArray(error['details']) && typeof error['status'] !== 'string') return undefined;
+  const message = error['message'];
+  return { reasons: [...reasonsOf(error['errors']), ...reasonsOf(error['details'])], message: typeof message === 'string' ? message : '' };
+}
+
+// Google's quota guide: 403 "Daily Limit Exceeded" is spent until midnight Pacific time;
+// 403 "User Rate Limit Exceeded" and 429 pass within the minute.
+const googleQuotaReasons = new Set(['dailylimitexceeded', 'dailylimitexceededunreg', 'quotaexceeded']);
+const googleRateReasons = new Set(['userratelimitexceeded', 'userratelimitexceededunreg', 'ratelimitexceeded', 'rate_limit_exceeded']);
+// v2 "Too many text segments", v3 "Text is too long.", the front end's "Request payload size exceeds the limit".
+const googleTooLarge = /too many|too long|too large|payload size|exceeds the (limit|maximum)/i;
+
+/** The kind a Google body gives a 400, 403 or 429, or `undefined` to classify it as any other answer. */
+function googleKind(status: number, google: GoogleErrorBody): 'quota_exhausted' | 'rate_limited' | 'payload_too_large' | undefined {
+  const reasons = google.reasons.map((reason) => reason.toLowerCase());
+  const says = (set: ReadonlySet<string>, words: RegExp): boolean => reasons.some((reason) => set.has(reason)) || words.test(google.message);
+  if ((status === 403 || status === 429) && says(googleQuotaReasons, /daily limit exceeded/i)) return 'quota_exhausted';
+  if (status === 403 && says(googleRateReasons, /rate limit exceeded/i)) return 'rate_limited';
+  if (status === 400 && googleTooLarge.test(google.message)) return 'payload_too_large';
+  return undefined;
+}
+
 /**
  * Turn a failed HTTP answer into a provider error.
  *
@@ -172,9 +226,15 @@ export function classifyHttpError(
   const { code, message } = readBody(body);
   const codeText = code === undefined ? undefined : String(code);
   const retryAfterMs = parseRetryAfter(headers, now);
-  const options: ProviderErrorOptions = { provider, status, providerCode: code, retryAfterMs };
+  const google = readGoogleBody(body);
+  // Google's `code` repeats the HTTP status; its reason says more.
+  const options: ProviderErrorOptions = { provider, status, providerCode: google?.reasons[0] ?? code, retryAfterMs };
   const detail = message === undefined ? '' : `: ${message}`;
 
+  const googleError = google === undefined ? undefined : googleKind(status, google);
+  if (googleError === 'quota_exhausted') return new QuotaExhaustedError(`${provider}: quota exhausted (HTTP ${status})${detail}`, options);
+  if (googleError === 'rate_limited') return new RateLimitError(`${provider}: rate limited (HTTP ${status})${detail}`, options);
+  if (googleError === 'payload_too_large') return new PayloadTooLargeError(`${provider}: request too large (HTTP ${status})${detail}`, options);
   if (status === 456 || (status === 403 && codeText === '403001') || (status === 429 && codeText === 'insufficient_quota')) {
     return new QuotaExhaustedError(`${provider}: quota exhausted (HTTP ${status})${detail}`, options);
   }

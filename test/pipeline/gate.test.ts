@@ -97,3 +97,22 @@ describe('limits from the config', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('provider usage', () => {
+  it('skips a provider whose remaining quota cannot cover the language, before sending anything', async () => {
+    const { startMockDeepl } = await import('../helpers/mock-deepl.js');
+    const deepl = await startMockDeepl();
+    try {
+      deepl.usage.characterCount = deepl.usage.characterLimit - 100;
+      const dir = await sampleProject();
+      const result = await hansa(dir, ['translate', article, '--provider', 'deepl,pseudo', '--to', 'de', '--json'], { env: { DEEPL_AUTH_KEY: deepl.key, DEEPL_API_URL: deepl.url } });
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout) as Summary & { languages: { byOrigin: Record<string, number> }[] };
+      expect(Object.keys(summary.languages[0]?.byOrigin ?? {})).not.toContain('mt:deepl');
+      expect(summary.findings.some((finding) => finding.code === 'provider_failed')).toBe(true);
+      expect(deepl.calls.filter((call) => call.path === '/v2/translate')).toEqual([]);
+    } finally {
+      await deepl.close();
+    }
+  });
+});

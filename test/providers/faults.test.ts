@@ -13,6 +13,10 @@ import { checkSegment } from '../../src/qa/checks.js';
 import { startMockAzure } from '../helpers/mock-azure.js';
 import { startMockLibreTranslate } from '../helpers/mock-libretranslate.js';
 import { startMockOpenAi } from '../helpers/mock-openai.js';
+import { startMockDeepl } from '../helpers/mock-deepl.js';
+import { startMockGoogle } from '../helpers/mock-google.js';
+import { createDeeplProvider } from '../../src/providers/deepl.js';
+import { createGoogleProvider } from '../../src/providers/google.js';
 import type { TagMangling } from '../helpers/mock-http.js';
 
 type Fault = { kind: 'hang' } | { kind: 'tags'; how: TagMangling };
@@ -27,6 +31,16 @@ interface Harness {
 }
 
 const harnesses: Record<string, () => Promise<Harness>> = {
+  deepl: async () => {
+    const mock = await startMockDeepl();
+    return { provider: createDeeplProvider({ authKey: mock.key, apiUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };
+  },
+  google: async () => {
+    const mock = await startMockGoogle();
+    // Google's own fault names; its "reorder" moves a whole code, which is legal, so a misnesting is asked for as a rename.
+    const googleFault = (fault: Fault) => (fault.kind === 'hang' ? fault : { kind: fault.how === 'drop' ? ('drop-tags' as const) : ('rename-tags' as const) });
+    return { provider: createGoogleProvider({ apiKey: mock.key, baseUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(googleFault(fault)), close: () => mock.close() };
+  },
   openai: async () => {
     const mock = await startMockOpenAi();
     return { provider: createOpenAiProvider({ apiKey: mock.key, baseUrl: mock.url, model: 'm' }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };

@@ -108,3 +108,45 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({ 'retry-after': ['2', '9'] }, now)).toBe(2000);
   });
 });
+
+describe('classifyHttpError with Google bodies', () => {
+  const v2Error = (code: number, message: string, reason: string, status?: string): unknown => ({
+    error: { code, message, errors: [{ message, domain: 'usageLimits', reason }], ...(status === undefined ? {} : { status }) },
+  });
+  const v3Error = (code: number, message: string, status: string, reason?: string): string =>
+    JSON.stringify({ error: { code, message, status, details: reason === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com' }] } });
+
+  it.each([
+    ['403 dailyLimitExceeded', 403, v2Error(403, 'Daily Limit Exceeded', 'dailyLimitExceeded', 'PERMISSION_DENIED'), QuotaExhaustedError, 'dailyLimitExceeded'],
+    ['403 quotaExceeded', 403, v2Error(403, 'Quota Exceeded', 'quotaExceeded'), QuotaExhaustedError, 'quotaExceeded'],
+    ['403 "Daily Limit Exceeded" without a reason', 403, v3Error(403, 'Daily Limit Exceeded', 'PERMISSION_DENIED'), QuotaExhaustedError, 403],
+    ['403 userRateLimitExceeded', 403, v2Error(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded', 'PERMISSION_DENIED'), RateLimitError, 'userRateLimitExceeded'],
+    ['403 rateLimitExceeded', 403, v2Error(403, 'Rate Limit Exceeded', 'rateLimitExceeded'), RateLimitError, 'rateLimitExceeded'],
+    ['429 RESOURCE_EXHAUSTED', 429, v3Error(429, "Quota exceeded for quota metric 'v3 general model characters'", 'RESOURCE_EXHAUSTED', 'RATE_LIMIT_EXCEEDED'), RateLimitError, 'RATE_LIMIT_EXCEEDED'],
+    ['400 too many text segments', 400, '{"error":{"code":400,"message":"Too many text segments","errors":[{"message":"Too many text segments","domain":"global","reason":"invalid"}]}}', PayloadTooLargeError, 'invalid'],
+    ['400 text is too long', 400, v3Error(400, 'Text is too long.', 'INVALID_ARGUMENT'), PayloadTooLargeError, 400],
+    ['400 payload size', 400, v2Error(400, 'Request payload size exceeds the limit: 102400 bytes.', 'badRequest', 'INVALID_ARGUMENT'), PayloadTooLargeError, 'badRequest'],
+    ['400 API key not valid', 400, v3Error(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT', 'API_KEY_INVALID'), FatalError, 'API_KEY_INVALID'],
+    ['400 invalid language', 400, v2Error(400, 'Invalid Value', 'invalid', 'INVALID_ARGUMENT'), FatalError, 'invalid'],
+    ['401 unauthenticated', 401, v3Error(401, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED'), FatalError, 401],
+    ['403 forbidden', 403, v2Error(403, 'The caller does not have permission', 'forbidden', 'PERMISSION_DENIED'), FatalError, 'forbidden'],
+    ['500 backendError', 500, v2Error(500, 'Internal error encountered.', 'backendError', 'INTERNAL'), TransientError, 'backendError'],
+    ['503 unavailable', 503, v3Error(503, 'The service is currently unavailable.', 'UNAVAILABLE'), TransientError, 503],
+  ])('%s', (_, status, body, kind, providerCode) => {
+    const error = classifyHttpError('google', status, none, body);
+    expect(error).toBeInstanceOf(kind);
+    expect(error).toMatchObject({ provider: 'google', status, providerCode });
+  });
+
+  it('honours Retry-After on Google rate limits, and never retries the daily limit', () => {
+    expect(classifyHttpError('google', 403, { 'retry-after': '4' }, v2Error(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded'))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 4000 });
+    expect(classifyHttpError('google', 429, { 'retry-after': '1' }, v3Error(429, 'Quota exceeded', 'RESOURCE_EXHAUSTED'))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000 });
+    expect(classifyHttpError('google', 403, { 'retry-after': '4' }, v2Error(403, 'Daily Limit Exceeded', 'dailyLimitExceeded')).isRetryable).toBe(false);
+  });
+
+  it('keeps other providers’ 400 and 403 answers as they were', () => {
+    expect(classifyHttpError('deepl', 400, none, '{"message":"Too many texts: at most 50 texts per request."}')).toBeInstanceOf(FatalError);
+    expect(classifyHttpError('azure', 403, none, '{"error":{"code":403000,"message":"Daily Limit Exceeded"}}')).toBeInstanceOf(FatalError);
+    expect(classifyHttpError('azure', 400, none, '{"error":{"code":400072,"message":"too many elements"}}')).toMatchObject({ kind: 'payload_too_large', providerCode: 400072 });
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * `dist/` from the segment files: what partner sites import (DESIGN §7).
+ *
+ * A segment is published when its state reaches `build.minState`; below it, the
+ * `build.fallback` decides: its machine or memory translation (the article then says
+ * `translationStatus: machine`) or the source text. Untouched Markdown stays as written.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { mergeDocument, type ExtractedDocument } from '../markdown/index.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
+import type { SegmentFile, StoreSegment } from '../formats/types.js';
+import { extractProject } from './extract.js';
+import { contentRoot, displayPath, type Project } from './project.js';
+import { fileSegmentsOf, meetsState, readSegmentFile, segmentFilePath } from './store.js';
+import type { Finding } from './remote.js';
+import { HansaError } from '../errors/index.js';
+
+/** A translation that is not in the segment file: copy and pseudo output, never stored. */
+export interface Override {
+  readonly target: string;
+  readonly origin: string;
+}
+
+/** What one document publishes in one language. */
+export interface Publication {
+  readonly targets: (string | undefined)[];
+  readonly status: TranslationStatus;
+}
+
+/** Choose, per document segment, the text to publish, and the article's status. */
+export function publication(
+  document: ExtractedDocument,
+  file: SegmentFile | undefined,
+  options: { minState: 'translated' | 'reviewed' | 'final'; fallback: 'source' | 'machine'; overrides?: ReadonlyMap<string, Override> },
+): Publication {
+  const stored = file === undefined ? document.segments.map(() => undefined) : fileSegmentsOf(document, file);
+  let missing = false;
+  let machine = false;
+  let allReviewed = true;
+  const targets = document.segments.map((segment, index) => {
+    if (!segment.translatable) return undefined;
+    const entry = stored[index];
+    const chosen = choose(entry, options) ?? overrideOf(entry, segment.id, options.overrides);
+    if (chosen === undefined) {
+      missing = true;
+      return undefined;
+    }
+    if (chosen.reviewed !== true) allReviewed = false;
+    if (chosen.machine) machine = true;
+    return chosen.target;
+  });
+  const status: TranslationStatus = missing ? 'partial' : allReviewed ? 'reviewed' : machine ? 'machine' : 'complete';
+  return { targets, status };
+}
+
+interface Chosen {
+  readonly target: string;
+  readonly machine: boolean;
+  readonly reviewed?: boolean;
+}
+
+function choose(entry: StoreSegment | undefined, options: { minState: 'translated' | 'reviewed' | 'final'; fallback: 'source' | 'machine' }): Chosen | undefined {
+  if (entry?.target === undefined || entry.target === '') return undefined;
+  if (entry.state === 'initial') return undefined;
+  const reviewed = entry.state === 'reviewed' || entry.state === 'final';
+  const human = reviewed || entry.origin === 'human' || entry.origin === 'locale';
+  if (meetsState(entry.state, options.minState)) return { target: entry.target, machine: !human, reviewed };
+  return options.fallback === 'machine' ? { target: entry.target, machine: true } : undefined;
+}
+
+function overrideOf(entry: StoreSegment | undefined, id: string, overrides: ReadonlyMap<string, Override> | undefined): Chosen | undefined {
+  if (entry?.target !== undefined && entry.target !== '') return undefined;
+  const override = overrides?.get(id);
+  return override === undefined ? undefined : { target: override.target, machine: override.origin.startsWith('mt:') };
+}
+
+/** Write one translated article below `outDir/<lang>/`; returns its path and merge findings. */
+export async function writeArticle(
+  project: Project,
+  input: { lang: string; file: string; sourcePath: string; document: ExtractedDocument; publication: Publication },
+): Promise<{ output: string; findings: Finding[] }> {
+  const { config } = project;
+  const source = await readFile(path.join(contentRoot(project), input.file), 'utf8');
+  const { output, problems } = mergeDocument(source, input.document, input.publication.targets, {
+    frontmatter: translationFrontmatter({
+      lang: input.lang,
+      sourceLanguage: config.sourceLanguage,
+      sourcePath: input.sourcePath,
+      relativePath: input.file,
+      sourceHash: input.document.sourceHash,
+      status: input.publication.status,
+      targetLanguages: config.targetLanguages.includes(input.lang) ? config.targetLanguages : [...config.targetLanguages, input.lang],
+    }),
+  });
+  const findings = problems.map((problem): Finding => ({
+    code: problem.problem.code,
+    severity: 'error',
+    file: input.sourcePath,
+    line: problem.line,
+    lang: input.lang,
+    segment: input.document.segments[problem.segment]?.id ?? '',
+    message: 'translation left out: its codes do not match the source',
+  }));
+  const target = path.resolve(project.cwd, config.outDir, input.lang, input.file);
+  await writeFileAtomic(target, output);
+  return { output: displayPath(project, target), findings };
+}
+
+/** What `hansa build` did. */
+export interface BuildSummary {
+  readonly outputs: readonly string[];
+  readonly errors: readonly Finding[];
+  readonly findings: readonly Finding[];
+  readonly languages: readonly { readonly lang: string; readonly articles: number; readonly byStatus: Readonly<Record<string, number>> }[];
+}
+
+/** `hansa build`: `dist/` for every language from the segment files; no provider. */
+export async function buildProject(project: Project, options: { targetLanguages?: readonly string[]; workers?: number } = {}): Promise<BuildSummary> {
+  const { config } = project;
+  const languages = options.targetLanguages ?? config.targetLanguages;
+  const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
+  const errors: Finding[] = [];
+  const findings: Finding[] = [];
+  const outputs: string[] = [];
+  const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
+  for (const outcome of extraction.outcomes) {
+    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+  }
+  for (const lang of languages) {
+    await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
+    const byStatus: Record<string, number> = {};
+    let articles = 0;
+    for (const outcome of extraction.outcomes) {
+      if (!outcome.ok) continue;
+      const document = await extraction.load(outcome.file);
+      const absolute = segmentFilePath(project, lang, outcome.file);
+      let file: SegmentFile | undefined;
+      try {
+        file = await readSegmentFile(absolute, displayPath(project, absolute));
+      } catch (error) {
+        if (!(error instanceof HansaError)) throw error;
+        errors.push({ code: error.code, severity: 'error', file: error.file ?? displayPath(project, absolute), ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data });
+        continue;
+      }
+      const chosen = publication(document, file, config.build);
+      const written = await writeArticle(project, { lang, file: outcome.file, sourcePath: `${extraction.context.displayRoot}/${outcome.file}`, document, publication: chosen });
+      outputs.push(written.output);
+      findings.push(...written.findings);
+      byStatus[chosen.status] = (byStatus[chosen.status] ?? 0) + 1;
+      articles += 1;
+    }
+    await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+    reports.push({ lang, articles, byStatus });
+  }
+  return { outputs, errors, findings, languages: reports };
+}

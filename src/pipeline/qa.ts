@@ -1,0 +1,50 @@
+/**
+ * `hansa qa`: the checks of DESIGN §6 over every translation in the segment files,
+ * human ones included. Errors make the command exit 1.
+ */
+import { plainText, type Segment } from '../markdown/index.js';
+import { TerminologyChecker } from '../glossary/index.js';
+import { checkSegment } from '../qa/checks.js';
+import { segmentsOf } from '../formats/types.js';
+import type { Project } from './project.js';
+import type { Finding } from './remote.js';
+import { loadTerminology, memoizeHits } from './translate.js';
+import { loadWorkspace } from './workspace.js';
+
+export interface QaReport {
+  /** Segments checked (those with a translation). */
+  readonly checked: number;
+  readonly findings: readonly Finding[];
+  readonly errors: readonly Finding[];
+}
+
+/** Check every translated segment of `languages`. */
+export async function projectQa(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<QaReport> {
+  const { config } = project;
+  const workspace = await loadWorkspace(project, languages);
+  const terminology = await loadTerminology(project);
+  const hitsOf = memoizeHits(terminology);
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const lang of languages) {
+    const checker = terminology === undefined ? undefined : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
+    for (const file of workspace.files.filter((item) => item.lang === lang)) {
+      const byHash = new Map<string, Segment>(file.document.segments.map((segment) => [segment.id, segment]));
+      for (const segment of segmentsOf(file.current)) {
+        if (segment.target === undefined || segment.target === '') continue;
+        checked += 1;
+        const base = { file: file.display, lang, segment: segment.id };
+        for (const finding of checkSegment(segment.source, segment.target, { sourceLanguage: config.sourceLanguage, targetLanguage: lang, lengthRatio: config.qa.lengthRatio })) {
+          findings.push({ ...base, code: finding.check, severity: finding.severity, message: finding.message });
+        }
+        const source = byHash.get(segment.id.replace(/-\d+$/, ''));
+        if (checker === undefined || source === undefined) continue;
+        for (const finding of checker.check(hitsOf(source), plainText(segment.target))) {
+          // A forbidden or missing term is an error: the glossary is the organisation's decision.
+          findings.push({ ...base, code: finding.code, severity: 'error', message: `${finding.code}: ${finding.term}`, data: { term: finding.term, expected: (finding.expected ?? []).join(' | '), found: finding.found ?? '' } });
+        }
+      }
+    }
+  }
+  return { checked, findings, errors: workspace.errors };
+}

@@ -1,0 +1,56 @@
+/** `hansa status`: what is left to translate and review, per language. */
+import { countWords, plainText } from '../markdown/index.js';
+import { segmentsOf } from '../formats/types.js';
+import type { Project } from './project.js';
+import type { Finding } from './remote.js';
+import { loadWorkspace } from './workspace.js';
+
+/** Per-language counts of `hansa status`. */
+export interface LanguageStatus {
+  readonly lang: string;
+  readonly files: number;
+  readonly segments: number;
+  readonly words: number;
+  /** No translation yet (suggestions do not count). */
+  readonly new: number;
+  readonly translated: number;
+  readonly reviewed: number;
+  readonly final: number;
+  /** Words still without a translation. */
+  readonly newWords: number;
+  /** Share of segments with a translation (any state), 0–100, one decimal. */
+  readonly percentTranslated: number;
+  /** Share of segments reviewed or final, 0–100, one decimal. */
+  readonly percentReviewed: number;
+}
+
+export interface StatusReport {
+  readonly languages: readonly LanguageStatus[];
+  readonly errors: readonly Finding[];
+}
+
+/** Count states over the segment files, as they stand against the current sources. */
+export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
+  const workspace = await loadWorkspace(project, languages);
+  const reports = languages.map((lang): LanguageStatus => {
+    const counts = { files: 0, segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
+    for (const file of workspace.files.filter((item) => item.lang === lang)) {
+      counts.files += 1;
+      for (const segment of segmentsOf(file.current)) {
+        const words = countWords(plainText(segment.source));
+        counts.segments += 1;
+        counts.words += words;
+        const hasTarget = segment.target !== undefined && segment.target !== '';
+        if (!hasTarget) {
+          counts.new += 1;
+          counts.newWords += words;
+        } else if (segment.state === 'final') counts.final += 1;
+        else if (segment.state === 'reviewed') counts.reviewed += 1;
+        else counts.translated += 1;
+      }
+    }
+    const percent = (part: number): number => (counts.segments === 0 ? 100 : Math.round((1000 * part) / counts.segments) / 10);
+    return { lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final) };
+  });
+  return { languages: reports, errors: workspace.errors };
+}

@@ -1,0 +1,228 @@
+/**
+ * Segment files: from an extracted document to its XLIFF store, and back to targets.
+ *
+ * 1. `draftFile` lays a document out as units and segments, with ids that are unique in
+ *    the file (source hash, `-2` … for repeats) and codes a CAT tool can show.
+ * 2. `reconcile` carries every translation of the file on disk over to the new draft by
+ *    segment id. A translation whose source changed is not lost: the most similar new
+ *    segment gets it as a `previous` suggestion with the old source (DESIGN §8.1), and
+ *    anything left over is retired to the memory.
+ * 3. `targetsOf` gives, per document segment, the text `build` should publish.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { plainText, type BlockUnit, type CodeKind, type ExtractedDocument, type InlineCode, type NodeData, type Segment } from '../markdown/index.js';
+import { readXliff2 } from '../formats/xliff2.js';
+import { isHumanApproved, stateRank, type SegmentFile, type StoreCode, type StoreSegment, type StoreUnit, type Suggestion, type TranslationState, type UnitPart } from '../formats/types.js';
+import { fuzzyScore } from '../memory/fuzzy.js';
+import type { Project } from './project.js';
+
+/** Where the segment file of a source document (relative to the content folder) lives. */
+export function segmentFilePath(project: Project, lang: string, file: string): string {
+  return path.resolve(project.cwd, project.config.translationsDir, lang, file.replace(/\.(md|markdown|mdx?)$/i, '') + '.xlf');
+}
+
+/** The segment file on disk, or `undefined` when there is none yet. */
+export async function readSegmentFile(absolute: string, display: string): Promise<SegmentFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return readXliff2(text, display);
+}
+
+/** Ids of a document's segments in the file: the hash, then `-2`, `-3` … for repeats. */
+export function storeIds(document: ExtractedDocument): string[] {
+  const seen = new Map<string, number>();
+  return document.segments.map((segment) => {
+    const count = (seen.get(segment.id) ?? 0) + 1;
+    seen.set(segment.id, count);
+    return count === 1 ? segment.id : `${segment.id}-${count}`;
+  });
+}
+
+/** A fresh segment file for a document: every segment untranslated. */
+export function draftFile(document: ExtractedDocument, meta: { original: string; sourceLanguage: string; targetLanguage: string }): SegmentFile {
+  const ids = storeIds(document);
+  const units: StoreUnit[] = [];
+  const segmentOf = (index: number, codes: readonly StoreCode[]): StoreSegment | undefined => {
+    const segment = document.segments[index];
+    if (segment === undefined || !segment.translatable) return undefined;
+    return { id: ids[index] ?? segment.id, source: segment.source, codes, state: 'initial' };
+  };
+  const unitIds = new Map<string, number>();
+  const push = (name: string, parts: UnitPart[]): void => {
+    if (!parts.some((part) => 'segment' in part)) return;
+    const first = parts.find((part): part is { segment: StoreSegment } => 'segment' in part)?.segment.id ?? 'u';
+    const base = `u${first.slice(0, 12)}`;
+    const count = (unitIds.get(base) ?? 0) + 1;
+    unitIds.set(base, count);
+    units.push({ id: count === 1 ? base : `${base}-${count}`, name, parts });
+  };
+  for (const unit of document.units) {
+    if (unit.type === 'frontmatter') {
+      for (const value of unit.values) {
+        const segment = segmentOf(value.segment, []);
+        if (segment !== undefined) push(`frontmatter ${value.path.map(String).join('.')}`, [{ segment }]);
+      }
+    } else if (unit.type === 'definition') {
+      const segment = segmentOf(unit.title, []);
+      if (segment !== undefined) push('link title', [{ segment }]);
+    } else {
+      push(unitName(unit), blockParts(unit, segmentOf, (index) => plainText(document.segments[index]?.source ?? '')));
+      for (const code of unit.codes) {
+        for (const [attribute, index] of Object.entries(code.attributes ?? {})) {
+          if (index === undefined) continue;
+          const segment = segmentOf(index, []);
+          if (segment !== undefined) push(`${code.kind === 'link' ? 'link' : 'image'} ${attribute}`, [{ segment }]);
+        }
+      }
+    }
+  }
+  return { original: meta.original, sourceLanguage: meta.sourceLanguage, targetLanguage: meta.targetLanguage, sourceHash: document.sourceHash, units };
+}
+
+function unitName(unit: BlockUnit): string {
+  if (unit.construct === 'tableCell') return 'table cell';
+  if (unit.construct === 'paragraph') return 'paragraph';
+  return 'heading';
+}
+
+function blockParts(unit: BlockUnit, segmentOf: (index: number, codes: readonly StoreCode[]) => StoreSegment | undefined, textOf: (index: number) => string): UnitPart[] {
+  const parts: UnitPart[] = [];
+  for (const piece of unit.pieces) {
+    if ('gap' in piece) {
+      parts.push({ gap: piece.gap });
+      continue;
+    }
+    const codes = piece.codes.map((index) => storeCode(unit.codes[index]));
+    const segment = segmentOf(piece.segment, codes);
+    // An untranslatable piece (numbers, codes only) stays in the unit as text around the segments.
+    if (segment === undefined) parts.push({ gap: textOf(piece.segment) });
+    else parts.push({ segment });
+  }
+  return parts.filter((part) => !('gap' in part) || part.gap !== '');
+}
+
+/** How a CAT tool shows an inline code: what it is and, for links and code, what it holds. */
+export function storeCode(code: InlineCode | undefined): StoreCode {
+  if (code === undefined) return { kind: 'html', disp: '?' };
+  const text = (key: string): string => stringOf(code.data, key);
+  const disp: Record<CodeKind, () => string> = {
+    emphasis: () => '*',
+    strong: () => '**',
+    delete: () => '~~',
+    link: () => `link ${text('url')}`,
+    linkReference: () => `link [${text('label') || text('identifier')}]`,
+    autolink: () => text('url'),
+    inlineCode: () => `\`${text('value')}\``,
+    image: () => `image ${text('url')}`,
+    imageReference: () => `image [${text('label') || text('identifier')}]`,
+    break: () => 'line break',
+    html: () => text('value') || 'html',
+    footnoteReference: () => `[^${text('label') || text('identifier')}]`,
+  };
+  const equiv = code.kind === 'inlineCode' ? text('value') : code.kind === 'autolink' ? text('text') || text('url') : undefined;
+  return { kind: code.kind, disp: disp[code.kind](), ...(equiv === undefined || equiv === '' ? {} : { equiv }) };
+}
+
+function stringOf(data: NodeData, key: string): string {
+  const value = data[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The file with the previous file's translations carried over, and what found no place. */
+export interface Reconciled {
+  readonly file: SegmentFile;
+  /** Translated segments whose source is gone from the document: they go to the memory. */
+  readonly retired: readonly StoreSegment[];
+}
+
+/** Lowest similarity at which a changed segment's old translation is offered on the new one. */
+const previousThreshold = 50;
+
+/** Carry `previous`'s translations into `draft` (DESIGN §8.1). */
+export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile): Reconciled {
+  if (previous === undefined) return { file: draft, retired: [] };
+  const old = new Map<string, StoreSegment>();
+  for (const unit of previous.units) for (const part of unit.parts) if ('segment' in part) old.set(part.segment.id, part.segment);
+  const used = new Set<string>();
+  const draftIds = new Set<string>();
+  for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) draftIds.add(part.segment.id);
+  // Translations whose segment is gone: candidates for a changed segment, else retired.
+  const orphans = [...old.values()].filter((segment) => !draftIds.has(segment.id) && segment.target !== undefined && segment.target !== '');
+  const units = draft.units.map((unit) => ({
+    ...unit,
+    parts: unit.parts.map((part): UnitPart => {
+      if (!('segment' in part)) return part;
+      const before = old.get(part.segment.id);
+      if (before !== undefined && before.source === part.segment.source) {
+        used.add(before.id);
+        return { segment: { ...part.segment, ...carried(before) } };
+      }
+      const match = closestOrphan(part.segment, orphans, used, previous.sourceLanguage);
+      if (match === undefined) return part;
+      used.add(match.segment.id);
+      const suggestion: Suggestion = { kind: 'previous', source: match.segment.source, target: match.segment.target ?? '', origin: match.segment.origin ?? 'human', similarity: match.score, state: match.segment.state };
+      return { segment: { ...part.segment, suggestions: [suggestion, ...(match.segment.suggestions ?? []).filter((item) => item.kind !== 'previous')] } };
+    }),
+  }));
+  const retired = orphans.filter((segment) => !used.has(segment.id));
+  return { file: { ...draft, units }, retired };
+}
+
+/** What a segment keeps from its earlier self: target, state, origin, suggestions. */
+function carried(before: StoreSegment): Partial<StoreSegment> {
+  return {
+    ...(before.target === undefined ? {} : { target: before.target }),
+    state: before.state,
+    ...(before.origin === undefined ? {} : { origin: before.origin }),
+    ...(before.suggestions === undefined || before.suggestions.length === 0 ? {} : { suggestions: before.suggestions }),
+  };
+}
+
+function closestOrphan(segment: StoreSegment, orphans: readonly StoreSegment[], used: ReadonlySet<string>, language: string): { segment: StoreSegment; score: number } | undefined {
+  let best: { segment: StoreSegment; score: number } | undefined;
+  for (const orphan of orphans) {
+    if (used.has(orphan.id)) continue;
+    const score = fuzzyScore(segment.source, orphan.source, language);
+    if (score >= previousThreshold && (best === undefined || score > best.score || (score === best.score && rankOf(orphan) > rankOf(best.segment)))) best = { segment: orphan, score };
+  }
+  return best;
+}
+
+function rankOf(segment: StoreSegment): number {
+  return stateRank(segment.state) + (segment.origin === 'human' ? 0.5 : 0);
+}
+
+/** Replace one segment in a file (by id), keeping everything else. */
+export function updateSegments(file: SegmentFile, update: (segment: StoreSegment) => StoreSegment): SegmentFile {
+  return {
+    ...file,
+    units: file.units.map((unit) => ({ ...unit, parts: unit.parts.map((part): UnitPart => ('segment' in part ? { segment: update(part.segment) } : part)) })),
+  };
+}
+
+/** A machine or memory translation may fill this segment: it has no translation of any kind yet. */
+export function isOpen(segment: StoreSegment): boolean {
+  return segment.target === undefined || segment.target === '';
+}
+
+/** A segment is publishable at `minState` when its state reaches it. */
+export function meetsState(state: TranslationState, minState: TranslationState): boolean {
+  return stateRank(state) >= stateRank(minState);
+}
+
+export { isHumanApproved };
+
+/** The segments of a document in the order of `document.segments`, looked up in a file. */
+export function fileSegmentsOf(document: ExtractedDocument, file: SegmentFile): (StoreSegment | undefined)[] {
+  const byId = new Map<string, StoreSegment>();
+  for (const unit of file.units) for (const part of unit.parts) if ('segment' in part) byId.set(part.segment.id, part.segment);
+  return storeIds(document).map((id) => byId.get(id));
+}
+
+export type { Segment };
