@@ -100,7 +100,7 @@ export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segm
 
 /** Translate `pending` with one paid provider; accepted segments move to `accepted`. */
 export async function translateRemotely(provider: Provider, pending: Map<string, Segment>, accepted: Map<string, Accepted>, context: RemoteContext): Promise<void> {
-  const { journal, sourceLanguage, lang } = context;
+  const { sourceLanguage, lang } = context;
   const keyOf = (source: string): string => journalKey({ provider: provider.name, sourceLanguage, targetLanguage: lang, source });
   const refusals = new Map<string, readonly Refusal[]>();
   const accept = (segment: Segment, target: string, origin: string): boolean => {

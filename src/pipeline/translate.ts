@@ -24,7 +24,7 @@ import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote,
 import { draftFile, fileSegmentsOf, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, writeArticle, type Override } from './build.js';
 import { extractProject, type Progress } from './extract.js';
-import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
+import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
 import type { SegmentTerm } from '../providers/index.js';
@@ -135,6 +135,7 @@ export function createProviders(
           authKey: credential('DEEPL_AUTH_KEY', 'deepl'),
           apiUrl: env['DEEPL_API_URL'],
           formality: deepl?.formality,
+          english: project.config.languageVariants['en'] === 'en-US' ? 'EN-US' : 'EN-GB',
           ...(deepl?.glossary === false ? {} : { glossary: glossaryEntries }),
         });
       }
@@ -328,6 +329,13 @@ interface LanguageStore {
   readonly retired: readonly StoreSegment[];
 }
 
+/** A copy of `value` without `key` (an optional field absent, not undefined). */
+function withoutKey<T extends object, K extends keyof T>(value: T, key: K): Omit<T, K> {
+  const copy = { ...value };
+  delete copy[key];
+  return copy;
+}
+
 /** Base segment hash of a store id (`abc…-2` → `abc…`). */
 function hashOf(storeId: string): string {
   return storeId.replace(/-\d+$/, '');
@@ -343,8 +351,7 @@ function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fu
     const memory = matches.filter((match) => match.codesMatch).map((match): Suggestion => ({ kind: 'memory', source: match.source, target: match.target, origin: `tm:fuzzy:${match.score}`, similarity: match.score, state: match.state }));
     const kept = (segment.suggestions ?? []).filter((suggestion) => suggestion.kind !== 'memory');
     const suggestions = [...kept, ...memory];
-    const { suggestions: _dropped, ...rest } = segment;
-    return suggestions.length === 0 ? rest : { ...rest, suggestions };
+    return suggestions.length === 0 ? withoutKey(segment, 'suggestions') : { ...segment, suggestions };
   });
 }
 
@@ -375,8 +382,7 @@ function annotate(
           }
         }
       }
-      const { notes: _old, ...rest } = unit;
-      return notes.length === 0 ? rest : { ...rest, notes };
+      return notes.length === 0 ? withoutKey(unit, 'notes') : { ...unit, notes };
     }),
   };
 }

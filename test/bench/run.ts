@@ -10,6 +10,9 @@
  * text, in children of its own (build/test/bench/terms-child.js); its table follows, its
  * figures go to the same JSON under `terms` (and to `.cache/bench/terms.json`).
  *
+ * `npm run bench -- memory` runs the translation memory bench alone (./memory.ts), `terms` and
+ * `queue` likewise their parts.
+ *
  * Env: BENCH_CPU_PROF=<dir> passes --cpu-prof --cpu-prof-dir=<dir> to the children.
  */
 import { spawnSync } from 'node:child_process';
@@ -135,6 +138,16 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'terms') {
     const termsBench = runTermsBench(root);
     process.stdout.write(`Hansa terminology bench — 10,000-entry glossary, 1 MB of Polish text\n${formatRows(termsBench.rows).join('\n')}\n`);
+    return;
+  }
+  // `npm run bench -- memory` runs the translation memory part alone (./memory.ts).
+  if (process.argv[2] === 'memory') {
+    const { runMemoryBench } = await import('./memory.js');
+    const memoryBench = runMemoryBench(root);
+    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, load ${(loadavg()[0] ?? 0).toFixed(2)}`;
+    process.stdout.write(`Hansa translation memory bench — ${machine}\n${formatRows(memoryBench.rows).join('\n')}\n`);
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(outDir, 'memory.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...memoryBench.report }, null, 2)}\n`);
     return;
   }
   buildCorpus();

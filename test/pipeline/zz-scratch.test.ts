@@ -1,0 +1,31 @@
+import { mkdtemp, mkdir, writeFile, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { translateProject } from '../../src/pipeline/translate.js';
+import { exportProject } from '../../src/pipeline/exchange.js';
+import { startMockOpenAi } from '../helpers/mock-openai.js';
+
+it('scratch', async () => {
+  const mock = await startMockOpenAi();
+  const dir = await mkdtemp(path.join(tmpdir(), 'hansa-scr-'));
+  await mkdir(path.join(dir, 'content/pl/aktualnosci'), { recursive: true });
+  await writeFile(path.join(dir, 'content/pl/aktualnosci/hansa.md'), `---\ntitle: Hansa w nowym roku\n---\n\n## Nowy rok szkolny\n\nHansa łączy szkoły z całego regionu. W tym roku do programu dołączyło **dwanaście** nowych szkół. Szczegóły znajdują się na [stronie programu](https://example.org/program).\n\nUczniowie pracują razem.\n`);
+  const config = parseConfig(JSON.stringify({ targetLanguages: ['en'], providers: ['openai'], workers: 1 }), 'hansa.config.json');
+  const project = { cwd: dir, config };
+  const env = { OPENAI_BASE_URL: mock.url, OPENAI_MODEL: 'm', OPENAI_API_KEY: mock.key };
+  const t0 = Date.now();
+  const s = await translateProject(project, { mode: 'translate', providers: ['openai'], env, workers: 1 });
+  console.log('ms', Date.now() - t0, JSON.stringify(s.errors), JSON.stringify(s.findings).slice(0, 500));
+  const t1 = Date.now();
+  await translateProject(project, { mode: 'translate', providers: ['openai'], env, workers: 1 });
+  console.log('ms2', Date.now() - t1);
+  for (const f of ['po', 'xliff12', 'tmx'] as const) await exportProject(project, { format: f, languages: ['en'], outDir: 'exchange' });
+  console.log(await readFile(path.join(dir, 'translations/en/aktualnosci/hansa.xlf'), 'utf8'));
+  console.log(await readFile(path.join(dir, 'exchange/en/aktualnosci/hansa.po'), 'utf8'));
+  console.log(await readFile(path.join(dir, 'exchange/en/aktualnosci/hansa.xliff'), 'utf8'));
+  console.log(await readFile(path.join(dir, 'exchange/pl-en.tmx'), 'utf8'));
+  console.log(await readdir(dir, { recursive: true }));
+  await mock.close();
+});
