@@ -90,6 +90,23 @@ import {
 } from './types.js';
 
 /** Namespace of XLIFF 2.0 and 2.1 core. */
+// Characters XML 1.0 cannot carry even as references (control characters from man pages,
+// lone surrogates): XLIFF 2 writes them as `<cp hex="…"/>`.
+// eslint-disable-next-line no-control-regex
+const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Source or target text: escaped, with characters XML cannot hold as `<cp>` elements. */
+function contentText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(notXml)) {
+    out += escapeXmlText(text.slice(last, match.index));
+    out += `<cp hex="${(match[0].charCodeAt(0)).toString(16).toUpperCase().padStart(4, '0')}"/>`;
+    last = match.index + match[0].length;
+  }
+  return out + escapeXmlText(text.slice(last));
+}
+
 export const xliff2Namespace = 'urn:oasis:names:tc:xliff:document:2.0';
 const xliff22Namespace = 'urn:oasis:names:tc:xliff:document:2.2';
 const matchesNamespace = 'urn:oasis:names:tc:xliff:matches:2.0';
@@ -177,7 +194,7 @@ function unitLines(unit: StoreUnit): string[] {
       ordinal += 1;
       lines.push(...indent(segmentLines(part.segment, ordinal, taken), 2));
     } else {
-      lines.push('  <ignorable>', `    <source xml:space="preserve">${escapeXmlText(part.gap)}</source>`, '  </ignorable>');
+      lines.push('  <ignorable>', `    <source xml:space="preserve">${contentText(part.gap)}</source>`, '  </ignorable>');
     }
   }
   lines.push('</unit>');
@@ -259,7 +276,7 @@ function contentXml(
 ): string {
   let body = '';
   for (const run of runs) {
-    if (run.type === 'text') body += escapeXmlText(run.value);
+    if (run.type === 'text') body += contentText(run.value);
     else if (run.type === 'open') body += `<pc id="${ref(run.id)}"${attributes(run.id, true)}>`;
     else if (run.type === 'close') body += '</pc>';
     else body += `<ph id="${ref(run.id)}"${attributes(run.id, false)}/>`;

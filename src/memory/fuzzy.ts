@@ -1,13 +1,14 @@
 /**
- * Fuzzy similarity of two tagged sources, in the spirit of CAT tools (OmegaT and Okapi both
- * score a memory match by an edit distance over tokens, normalised by the longer segment),
- * but code-aware and with cheaper edits for what a translator fixes in a second.
+ * Fuzzy similarity of two tagged sources, in the spirit of CAT tools: like OmegaT, an edit
+ * distance over word tokens normalised by the longer segment (Okapi's Pensieve retrieves
+ * candidates by n-grams, as the index here does by words, and then scores them); unlike
+ * either, code-aware, and with cheaper edits for what a translator fixes in a second.
  *
  * 1. Tokens. A tagged text becomes a sequence of tokens: words (runs of letters, marks and
  *    digits), punctuation (every other visible character, one token each) and codes
  *    (`<pc>` opening, `</pc>` closing, `<ph/>`). Code ids do not count: ids are numbered by
  *    order of appearance, and the codes of a match are mapped to the query's by order.
- *    Whitespace does not count.
+ *    Whitespace does not count; an entity counts as the character it stands for.
  * 2. Weights, in integer units so every sum and comparison is exact (a word is 20):
  *      word 20 · punctuation 5 · `<ph/>` 10 · `<pc>` opening 5 · `</pc>` closing 5.
  *    Inserting or deleting a token costs its weight.

@@ -17,24 +17,26 @@
  * 4. The fuzzy search misses nothing: every source scoring ≥ threshold is found, by this
  *    argument. Let N be a source's number of words, P the weight of its other tokens,
  *    W = 20·N + P its weight, C the number of folded words (with repeats) two sources share.
- *    A word paired with a word of another folded form costs 20, and a substitution costs at
- *    least the difference of the weights, so the distance d ≥ LB = 20·(max(Nq, Ne) − C) + |Pq − Pe|,
- *    and d ≥ |Wq − We|. A score ≥ t needs 100·d ≤ (100 − t)·max(Wq, We), hence
- *      a. t·Wq/100 ≤ We ≤ 100·Wq/t (the length window),
- *      b. C ≥ α = Nq − (100 − t)·Wq/(20·t), from 20·(Nq − C) ≤ d ≤ (100 − t)·We/100 and a.,
+ *    A word paired with a word of another folded form costs 20, and any substitution costs at
+ *    least the difference of the two weights, so the distance
+ *    d ≥ LB = 20·(max(Nq, Ne) − C) + |Pq − Pe| ≥ |Wq − We|. A score ≥ t needs
+ *    100·d ≤ (100 − t)·max(Wq, We), hence
+ *      a. t·Wq/100 ≤ We ≤ 100·Wq/t (the length window, from d ≥ |Wq − We|),
+ *      b. C ≥ α = Nq − (100 − t)·Wq/(20·t), from 20·(Nq − C) ≤ d ≤ (100 − t)·max(Wq, We)/100
+ *         and max(Wq, We) ≤ 100·Wq/t by a.,
  *      c. 100·LB ≤ (100 − t)·max(Wq, We).
- *    By b., a source sharing ≥ α occurrence keys with the query contains one of any
+ *    By b., a source sharing ≥ α occurrence keys with the query holds one of any
  *    Nq − α + 1 of the query's keys (pigeonhole), so only the posting lists of the query's
- *    Nq − α + 1 rarest keys are read (prefix filtering, as in set-similarity joins). When
- *    α ≤ 0 (a query of mostly codes and punctuation) every source in the window is a
- *    candidate. Candidates passing a. and c. are scored in the order of their upper bound
- *    (the score of LB) until the `limit`-th best found beats the next bound.
+ *    Nq − α + 1 rarest keys are read (prefix filtering, as in set-similarity joins); sources
+ *    added since the lists were last built are all read. When α ≤ 0 (a query of mostly
+ *    codes and punctuation) every source is read. Sources passing a. and c. are scored
+ *    exactly, highest bound (the score of LB) first, until the `limit`-th best found beats
+ *    the next bound. test/memory/tm.test.ts checks this against brute force.
  * 5. The file (`save`, `load`): JSON Lines. A header line
  *    `{"hansa":"translation-memory","version":1,"sourceLanguage":…,"targetLanguage":…,"entries":n,"fields":[…]}`,
- *    then one entry a line, oldest first, as an array
- *    `[source, target, state, origin, document?, context?]` (`document` null when there is
- *    none but a context). Written atomically; read strictly (zod), a bad line is an
- *    `InputError` naming the file and the line.
+ *    then one entry a line, oldest first, as an array `[source, target, state, origin]`, with
+ *    `document, context` after them for an entry of a document. Written atomically; read
+ *    strictly (zod), a bad line is an `InputError` naming the file and the line.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -136,7 +138,7 @@ const headerSchema = z.object({
   targetLanguage: z.string().min(1),
   entries: z.number().int().nonnegative(),
 });
-const lineSchema = z.tuple([z.string(), z.string(), z.enum(memoryStates), z.string(), z.string().nullable().optional(), z.string().optional()]);
+const lineSchema = z.tuple([z.string(), z.string(), z.enum(memoryStates), z.string(), z.string().optional(), z.string().optional()]);
 
 /** The key of a segment's neighbours: 16 characters of base64url sha256. */
 export function contextKey(previous: string | undefined, next: string | undefined): string {
@@ -286,7 +288,7 @@ function checkLimit(limit: number): number {
  * ```ts
  * const memory = new MemoryIndex({ sourceLanguage: 'pl', targetLanguage: 'en' });
  * memory.add({ source: 'Ala ma kota.', target: 'Ala has a cat.', state: 'final', origin: 'human' });
- * memory.lookup({ source: 'Ala ma psa.' }, { threshold: 60 }); // [{ kind: 'fuzzy', score: 70, … }]
+ * memory.lookup({ source: 'Ala ma psa.' }, { threshold: 60 }); // [{ kind: 'fuzzy', score: 69, … }]
  * ```
  */
 export class MemoryIndex {
@@ -409,7 +411,7 @@ export class MemoryIndex {
       }
       const [source, target, state, origin, document, context] = parsed.data;
       try {
-        index.add({ source, target, state, origin, document: document ?? undefined, context });
+        index.add({ source, target, state, origin, document, context });
       } catch (error) {
         if (error instanceof TypeError && error.cause instanceof TaggedSourceError) throw fail(line, `the source is not tagged text: ${error.cause.message}`);
         throw error;
@@ -477,9 +479,8 @@ export class MemoryIndex {
     const header = { hansa: formatName, version: formatVersion, sourceLanguage: this.sourceLanguage, targetLanguage: this.targetLanguage, entries: this.#size, fields };
     const lines = [JSON.stringify(header)];
     for (const entry of this.entries()) {
-      const line: (string | null)[] = [entry.source, entry.target, entry.state, entry.origin];
-      if (entry.context !== undefined) line.push(entry.document ?? null, entry.context);
-      else if (entry.document !== undefined) line.push(entry.document);
+      const line = [entry.source, entry.target, entry.state, entry.origin];
+      if (entry.document !== undefined && entry.context !== undefined) line.push(entry.document, entry.context);
       lines.push(JSON.stringify(line));
     }
     await writeFileAtomic(file, `${lines.join('\n')}\n`);

@@ -428,6 +428,9 @@ async function memoryFiles(project: Project, lang: string): Promise<ImportedTran
   return out;
 }
 
+// eslint-disable-next-line no-control-regex
+const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
 /** Where translations whose source disappeared are kept, per language. */
 export function retiredPath(project: Project, lang: string): string {
   return path.resolve(project.cwd, project.config.translationsDir, lang, 'retired.tmx');
@@ -444,7 +447,9 @@ async function retire(project: Project, lang: string, segments: readonly { segme
   const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
   for (const { segment } of segments) {
     const key = `${segment.source}\u0000${segment.target ?? ''}`;
-    if (seen.has(key) || segment.target === undefined) continue;
+    // TMX cannot hold characters XML forbids (XLIFF 2 has `<cp>`, TMX has not): such rare
+    // texts stay only in the segment files' history.
+    if (seen.has(key) || segment.target === undefined || notXmlText.test(key.replace('\u0000', ''))) continue;
     seen.add(key);
     entries.push({ id: segment.id, source: segment.source, target: segment.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
   }

@@ -21,12 +21,12 @@
  * fuzzy queries checked against brute force (default 20; 0 skips).
  */
 import { spawnSync } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { extractDocument } from '../../src/markdown/index.js';
-import type { MemoryIndexEntry, MemoryState } from '../../src/memory/index.js';
+import { MemoryIndex, type MemoryIndexEntry, type MemoryState } from '../../src/memory/index.js';
 import { MB, projectRoot } from './common.js';
 import { prng, type TermsRow } from './terms.js';
 
@@ -211,7 +211,6 @@ function stateOf(random: () => number): { state: MemoryState; origin: string } {
 /** Build the memory and the queries; returns what was built, for the report. */
 export async function prepareMemoryBench(root = projectRoot()): Promise<Record<string, unknown>> {
   const start = performance.now();
-  const { MemoryIndex } = await import('../../src/memory/index.js');
   const random = prng(seed);
   const paths = memoryPaths(root);
   const documents = await realDocuments(root);
@@ -271,9 +270,9 @@ export async function prepareMemoryBench(root = projectRoot()): Promise<Record<s
     return { source: editWords(original, edits, vocabulary, random), original, edits };
   });
   const queries: MemoryQueries = { exact, edited, unseen: [...unseen].slice(0, unseenQueries) };
-  const { writeFile } = await import('node:fs/promises');
+  await mkdir(paths.dir, { recursive: true });
   await writeFile(paths.queries, JSON.stringify(queries));
-  const bytes = (await import('node:fs/promises').then((fs) => fs.stat(paths.memory))).size;
+  const bytes = (await stat(paths.memory)).size;
   return {
     seconds: (performance.now() - start) / 1000,
     documents: documents.length,
