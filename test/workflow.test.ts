@@ -8,7 +8,7 @@
  * Needs `npm run build` first, and the Debian tools test/setup-system.sh installs.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -410,6 +410,64 @@ describe('a changed source', () => {
     expect(segmentWith(await readStore(dir, 'en', lider), lastParagraph)).toMatchObject({ target: lastParagraphEn, origin: expect.stringMatching(/^tm:/) as unknown });
     expectValid([retired, xlf(dir, 'en', lider), xlf(dir, 'en', targi)]);
   });
+
+  it('offers the old translation in exported PO and XLIFF 1.2 (fuzzy, #| msgid, alt-trans); accepted in PO it comes back reviewed', async () => {
+    const dir = await copyOf(extracted);
+    await translateAsHuman(dir, 'en', lider, { [przerwa]: przerwaEn });
+    const edited = przerwa.replace('trzy zagraniczne delegacje', 'cztery zagraniczne delegacje');
+    await writeFile(source(dir, lider), (await readFile(source(dir, lider), 'utf8')).replace(przerwa, edited));
+    await run(dir, ['extract']);
+    const id = segmentWith(await readStore(dir, 'en', lider), edited).id;
+    await run(dir, ['export', '--format', 'po', '--to', 'en', '--out', 'export']);
+    await run(dir, ['export', '--format', 'xliff12', '--to', 'en', '--out', 'export']);
+
+    const poFile = path.join(dir, 'export/en', `${lider}.po`);
+    const po = await readFile(poFile, 'utf8');
+    const entry = po.slice(po.indexOf(`#. segment: ${id}`)).split('\n\n')[0] ?? '';
+    expect(entry).toContain('#, fuzzy');
+    expect(entry).toContain(`#| msgid ${poQuote(przerwa)}`);
+    expect(entry).toContain(`msgid ${poQuote(edited)}`);
+    expect(entry).toContain(`msgstr ${poQuote(przerwaEn)}`);
+    const checked = tool('msgfmt', ['-c', '--check-format', '-o', '/dev/null', poFile]);
+    expect(checked.status, checked.output).toBe(0);
+    const xliff12 = await readFile(path.join(dir, 'export/en', `${lider}.xliff`), 'utf8');
+    expect(xliff12).toMatch(new RegExp(`<alt-trans origin="human"[^>]*alttranstype="previous-version"[^>]*>\\s*<source>${przerwa}</source>\\s*<target state="signed-off">${przerwaEn}</target>`));
+    expectValid([path.join(dir, 'export/en', `${lider}.xliff`)]);
+
+    // Left fuzzy, the offer is not a translation: importing changes nothing.
+    const before = await snapshot(dir);
+    await run(dir, ['import', poFile]);
+    expect(await snapshot(dir)).toEqual(before);
+    // Accepted (fuzzy and #| removed, the text adapted): reviewed, by a human.
+    const adapted = przerwaEn.replace('three', 'four');
+    await writeFile(poFile, translatePoEntry(po, id, adapted));
+    await run(dir, ['import', poFile]);
+    expect(segmentWith(await readStore(dir, 'en', lider), edited)).toMatchObject({ target: adapted, state: 'reviewed', origin: 'human' });
+    expectValid([xlf(dir, 'en', lider)]);
+  });
+
+  it('an import after the author deleted a paragraph (no extract between) retires its translation, not loses it', async () => {
+    const dir = await copyOf(extracted);
+    await translateAsHuman(dir, 'en', lider, { [lastParagraph]: lastParagraphEn });
+    const original = await readFile(source(dir, lider), 'utf8');
+    await writeFile(source(dir, lider), original.replace(`${lastParagraph}\n\n`, ''));
+    // The translator exports, translates one sentence and imports, all before anyone runs extract.
+    await run(dir, ['export', '--format', 'po', '--to', 'en', '--out', 'export']);
+    const poFile = path.join(dir, 'export/en', `${lider}.po`);
+    const id = segmentWith(await readStore(dir, 'en', lider), przerwa).id;
+    await writeFile(poFile, translatePoEntry(await readFile(poFile, 'utf8'), id, przerwaEn));
+    await run(dir, ['import', poFile]);
+    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed' });
+
+    const retired = path.join(dir, 'translations/en/retired.tmx');
+    expect(existsSync(retired)).toBe(true);
+    expect(await readFile(retired, 'utf8')).toContain(lastParagraphEn);
+    expectValid([retired]);
+    // And the memory still has it when the text comes back.
+    await writeFile(source(dir, lider), original);
+    await run(dir, ['extract']);
+    expect(segmentWith(await readStore(dir, 'en', lider), lastParagraph)).toMatchObject({ target: lastParagraphEn });
+  });
 });
 
 describe('hansa build: minimum state and fallback', () => {
@@ -678,9 +736,42 @@ describe('export and import round trips', () => {
     // Reviewed work is not replaced by a memory, and the other language is untouched.
     expect(segmentWith(await readStore(dir, 'en', lider), nine)).toMatchObject({ target: nineEn, state: 'reviewed' });
     expect(await snapshot(dir, 'translations/sv')).toEqual(svBefore);
-    // The memory joined the project: a later extract keeps using it.
-    expect(existsSync(path.join(dir, 'memory/agency.tmx'))).toBe(true);
+    // The memory joined the project.
+    expect(await readFile(path.join(dir, 'memory/agency.tmx'), 'utf8')).toBe(await readFile(memory, 'utf8'));
     expectValid([xlf(dir, 'en', lider), xlf(dir, 'en', targi)]);
+
+    // The memory serves later runs: a segment file made afresh gets the match again.
+    await rm(path.join(dir, 'translations/en', `${lider}.xlf`));
+    await run(dir, ['extract', '--to', 'en']);
+    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, origin: 'tm:exact' });
+
+    // A multilingual memory from another agency, under the same file name: every project
+    // language in it is used (German is not a target: ignored), and the first memory is kept.
+    const other = path.join(dir, 'other-agency');
+    await writeFile(
+      `${other}.tmx`,
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<tmx version="1.4">',
+        '  <header creationtool="Other CAT" creationtoolversion="2" segtype="sentence" o-tmf="ocat" adminlang="en" srclang="pl" datatype="plaintext"/>',
+        '  <body>',
+        `    <tu><tuv xml:lang="pl"><seg>${heading}</seg></tuv><tuv xml:lang="en"><seg>${headingEn}</seg></tuv><tuv xml:lang="sv"><seg>Europeisk ledare för ungas aktivering</seg></tuv><tuv xml:lang="de"><seg>Europäischer Leader</seg></tuv></tu>`,
+        '  </body>',
+        '</tmx>',
+        '',
+      ].join('\n'),
+    );
+    await mkdir(path.join(dir, 'from-other'));
+    await cp(`${other}.tmx`, path.join(dir, 'from-other/agency.tmx'));
+    const multi = await run(dir, ['import', 'from-other/agency.tmx', '--json']);
+    expect(JSON.parse(multi.stdout)).toMatchObject({ imported: [{ format: 'tmx', imported: 2 }], failed: [] });
+    expect(segmentWith(await readStore(dir, 'en', lider), heading)).toMatchObject({ target: headingEn, origin: 'tm:exact' });
+    expect(segmentWith(await readStore(dir, 'sv', lider), heading)).toMatchObject({ target: 'Europeisk ledare för ungas aktivering', origin: 'tm:exact' });
+    expect(await readFile(path.join(dir, 'memory/agency.tmx'), 'utf8')).toBe(await readFile(memory, 'utf8'));
+    expect(await readFile(path.join(dir, 'memory/agency-2.tmx'), 'utf8')).toBe(await readFile(`${other}.tmx`, 'utf8'));
+    // Importing the same memory again adds no copy.
+    await run(dir, ['import', 'from-other/agency.tmx']);
+    expect((await readdir(path.join(dir, 'memory'))).sort()).toEqual(['agency-2.tmx', 'agency.tmx']);
   });
 
   it('XLIFF 2: a file rewritten by a CAT tool (attributes reordered, reindented, foreign namespace) comes back', async () => {

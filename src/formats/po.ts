@@ -379,7 +379,10 @@ function translationOf(entry: PoEntry, fileName: string): ImportedTranslation {
   if ('problem' in source) throw importError(fileName, entry.msgid.line, `msgid: ${source.problem}`);
   const target = taggedOfPoText(msgstr.value);
   if ('problem' in target) throw importError(fileName, msgstr.line, `msgstr: ${target.problem}`);
-  const id = entry.msgctxt?.value ?? idComment(entry.extractedComments);
+  // An empty msgctxt is no id: translate-toolkit's xliff2po writes `msgctxt ""` on an entry
+  // whose msgid repeats (a sentence that occurs twice), so the comment must still count then.
+  const context = entry.msgctxt?.value;
+  const id = context === undefined || context === '' ? idComment(entry.extractedComments) : context;
   const offered = entry.previous.msgid !== undefined || entry.extractedComments.some((comment) => comment.startsWith('offered: translation of '));
   const state = poState(target.tagged !== '', entry.flags.includes('fuzzy'), offered);
   return { ...(id === undefined ? {} : { id }), source: source.tagged, target: target.tagged, state, line: msgstr.line };

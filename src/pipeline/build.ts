@@ -64,7 +64,8 @@ interface Chosen {
 function choose(entry: StoreSegment | undefined, options: { minState: 'translated' | 'reviewed' | 'final'; fallback: 'source' | 'machine' }): Chosen | undefined {
   if (entry?.target === undefined || entry.target === '') return undefined;
   if (entry.state === 'initial') return undefined;
-  const reviewed = entry.state === 'reviewed' || entry.state === 'final';
+  // Tag names come from the project's own locale resources: written and checked by people.
+  const reviewed = entry.state === 'reviewed' || entry.state === 'final' || entry.origin === 'locale';
   const human = reviewed || entry.origin === 'human' || entry.origin === 'locale';
   if (meetsState(entry.state, options.minState)) return { target: entry.target, machine: !human, reviewed };
   return options.fallback === 'machine' ? { target: entry.target, machine: true } : undefined;

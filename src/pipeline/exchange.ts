@@ -8,17 +8,18 @@
  * (DESIGN §8.1); such differences are reported, not applied.
  */
 import path from 'node:path';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { InputError } from '../errors/index.js';
 import { decodeUtf8, writeFileAtomic } from '../files/index.js';
 import { readTarget } from '../markdown/index.js';
 import { readPo, writePo } from '../formats/po.js';
-import { readTmx, tmxEntriesOf, writeTmx } from '../formats/tmx.js';
+import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxEntry, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment } from '../formats/types.js';
 import { displayPath, type Project } from './project.js';
 import { isOpen, updateSegments } from './store.js';
+import { retiredPath } from './translate.js';
 import { loadWorkspace, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';
@@ -76,8 +77,10 @@ export async function importFile(project: Project, file: string, options: { lang
     throw new InputError('file_unreadable', `cannot read ${display}`, { file: display, cause: error, data: { reason: (error as Error).message } });
   }
   const text = decodeUtf8(bytes, display);
-  const imported = readImported(text, display, project);
-  if (imported.format === 'tmx') return importTmx(project, absolute, display, imported, options);
+  if (path.extname(display).toLowerCase() === '.tmx') {
+    return importTmx(project, absolute, display, readTmx(text, display, { sourceLanguage: project.config.sourceLanguage }), options);
+  }
+  const imported = readImported(text, display);
   const lang = languageOf(imported, display, project, options.languages);
   const workspace = await loadWorkspace(project, [lang]);
   const original = imported.original;
@@ -88,14 +91,18 @@ export async function importFile(project: Project, file: string, options: { lang
   const bad = workspace.errors.find((error) => error.file === target.display);
   if (bad !== undefined) throw new InputError('segment_file_invalid', bad.message, { file: bad.file, ...(bad.line === undefined ? {} : { line: bad.line }), data: { reason: bad.message } });
   const { file: updated, imported: count, unchanged, keptReviewed } = applyTranslations(target, imported.translations, display);
-  if (count > 0) await writeFileAtomic(target.absolute, writeXliff2(updated));
+  if (count > 0) {
+    // The file written is reconciled with the current source: translations whose source the
+    // author removed since the last extract must reach the memory first, or they are lost.
+    await retireSegments(project, lang, target.retired);
+    await writeFileAtomic(target.absolute, writeXliff2(updated));
+  }
   return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed };
 }
 
-function readImported(text: string, display: string, project: Project): ImportedFile {
+function readImported(text: string, display: string): ImportedFile {
   const extension = path.extname(display).toLowerCase();
   if (extension === '.po' || extension === '.pot') return readPo(text, display);
-  if (extension === '.tmx') return readTmx(text, display, { sourceLanguage: project.config.sourceLanguage });
   if (/<xliff\b[^>]*\bversion\s*=\s*["']1\.[0-2]["']/.test(text.slice(0, 2000))) return readXliff12(text, display);
   return readXliff2Import(text, display);
 }
@@ -158,36 +165,101 @@ export function applyTranslations(
   return { file, imported, unchanged, keptReviewed };
 }
 
-/** A TMX file joins the project memory (`memory/`); open segments matching it exactly are filled. */
-async function importTmx(project: Project, absolute: string, display: string, imported: ImportedFile, options: { languages?: readonly string[] }): Promise<ImportReport> {
-  const lang = languageOf(imported, display, project, options.languages);
-  const memoryDir = path.resolve(project.cwd, project.config.memory.files[0]?.split('/')[0] ?? 'memory');
-  const copy = path.join(memoryDir, path.basename(absolute));
-  if (path.resolve(copy) !== path.resolve(absolute)) {
-    await mkdir(memoryDir, { recursive: true });
-    await copyFile(absolute, `${copy}.hansa-tmp`);
-    const { rename } = await import('node:fs/promises');
-    await rename(`${copy}.hansa-tmp`, copy);
+/**
+ * A TMX file joins the project memory (`memory/`); open segments matching it exactly are filled.
+ * A memory may hold several target languages (CAT tools export one multilingual TMX): each
+ * language the project translates into (or `--to` names) is used; a file with none of them
+ * is refused like any file for another language. (Fix: the file used to be refused unless it
+ * held exactly one target language, so multilingual memories could not be imported at all.)
+ */
+async function importTmx(project: Project, absolute: string, display: string, imported: TmxFile, options: { languages?: readonly string[] }): Promise<ImportReport> {
+  const targets = options.languages ?? project.config.targetLanguages;
+  const found = [...new Set(imported.translations.map((translation) => translation.targetLanguage))];
+  const languages = targets.filter((code) => found.some((tag) => languageMatches(tag, code)));
+  if (languages.length === 0) {
+    const said = found.join(', ') || '(none)';
+    throw new InputError('import_wrong_language', `${display} is for ${said}`, { file: display, line: 1, data: { found: said, expected: targets.join(', ') } });
   }
-  const bySource = new Map<string, ImportedTranslation>();
-  for (const translation of imported.translations) if (translation.target !== '' && !bySource.has(translation.source)) bySource.set(translation.source, translation);
-  const workspace = await loadWorkspace(project, [lang]);
+  const copy = await copyToMemory(project, absolute);
+  const workspace = await loadWorkspace(project, languages);
   let count = 0;
   const into: string[] = [displayPath(project, copy)];
-  for (const target of workspace.files) {
-    if (!target.exists) continue;
-    let changed = 0;
-    const updated = updateSegments(target.current, (segment) => {
-      const match = bySource.get(segment.source);
-      if (match === undefined || !isOpen(segment) || 'problem' in readTarget(segment.source, match.target)) return segment;
-      changed += 1;
-      return { ...segment, target: match.target, state: 'translated', origin: 'tm:exact' };
-    });
-    if (changed > 0) {
-      await writeFileAtomic(target.absolute, writeXliff2(updated));
-      into.push(target.display);
-      count += changed;
+  for (const lang of languages) {
+    const bySource = new Map<string, ImportedTranslation>();
+    for (const translation of imported.translations) {
+      if (translation.target !== '' && languageMatches(translation.targetLanguage, lang) && !bySource.has(translation.source)) bySource.set(translation.source, translation);
+    }
+    for (const target of workspace.files.filter((file) => file.lang === lang)) {
+      if (!target.exists) continue;
+      let changed = 0;
+      const updated = updateSegments(target.current, (segment) => {
+        const match = bySource.get(segment.source);
+        if (match === undefined || !isOpen(segment) || 'problem' in readTarget(segment.source, match.target)) return segment;
+        changed += 1;
+        return { ...segment, target: match.target, state: 'translated', origin: 'tm:exact' };
+      });
+      if (changed > 0) {
+        // As in importFile: translations of removed sources go to the memory, not to the bin.
+        await retireSegments(project, lang, target.retired);
+        await writeFileAtomic(target.absolute, writeXliff2(updated));
+        into.push(target.display);
+        count += changed;
+      }
     }
   }
-  return { file: display, format: 'tmx', lang, into, imported: count, unchanged: 0, keptReviewed: 0 };
+  return { file: display, format: 'tmx', lang: languages.join(','), into, imported: count, unchanged: 0, keptReviewed: 0 };
+}
+
+/**
+ * Copy a TMX file into the memory folder, atomically. A different memory already there under
+ * the same name is kept and the new one gets `-2`, `-3` … (Fix: the copy used to replace it,
+ * so a second translator's `pl-en.tmx` silently erased the first one's memory.)
+ */
+async function copyToMemory(project: Project, absolute: string): Promise<string> {
+  const memoryDir = path.resolve(project.cwd, project.config.memory.files[0]?.split('/')[0] ?? 'memory');
+  if (path.dirname(path.resolve(absolute)) === memoryDir) return absolute;
+  await mkdir(memoryDir, { recursive: true });
+  const bytes = await readFile(absolute);
+  const extension = path.extname(absolute);
+  const stem = path.basename(absolute, extension);
+  for (let n = 1; ; n += 1) {
+    const copy = path.join(memoryDir, `${stem}${n === 1 ? '' : `-${n}`}${extension}`);
+    const existing = await readFile(copy).catch(() => undefined);
+    if (existing !== undefined && existing.equals(bytes)) return copy;
+    if (existing !== undefined) continue;
+    await copyFile(absolute, `${copy}.hansa-tmp`);
+    await rename(`${copy}.hansa-tmp`, copy);
+    return copy;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/**
+ * Add translations whose source is gone to `translations/<lang>/retired.tmx` (DESIGN §8.1),
+ * as `hansa extract`/`translate` do when they rewrite a segment file: an import rewrites it
+ * too, reconciled with the current source, so without this a paragraph the author deleted
+ * since the last extract would lose its (reviewed) translation. Same entries, same order as
+ * the translate pipeline writes them, so a later run finds nothing new to add.
+ */
+async function retireSegments(project: Project, lang: string, segments: readonly StoreSegment[]): Promise<void> {
+  const leaving = segments.filter((segment) => segment.target !== undefined && segment.target !== '');
+  if (leaving.length === 0) return;
+  const { config } = project;
+  const file = retiredPath(project, lang);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
+  const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
+  const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
+  let added = 0;
+  for (const segment of leaving) {
+    const key = `${segment.source}\u0000${segment.target ?? ''}`;
+    // As translate.ts: TMX cannot hold characters XML forbids (XLIFF 2 writes them as <cp>).
+    if (seen.has(key) || notXmlText.test(key.replace('\u0000', ''))) continue;
+    seen.add(key);
+    added += 1;
+    entries.push({ id: segment.id, source: segment.source, target: segment.target ?? '', sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
+  }
+  if (added > 0) await writeFileAtomic(file, writeTmx(entries));
 }

@@ -150,10 +150,14 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
   const old = new Map<string, StoreSegment>();
   for (const unit of previous.units) for (const part of unit.parts) if ('segment' in part) old.set(part.segment.id, part.segment);
   const used = new Set<string>();
+  const dropped: StoreSegment[] = [];
   const draftIds = new Set<string>();
   for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) draftIds.add(part.segment.id);
   // Translations whose segment is gone: candidates for a changed segment, else retired.
-  const orphans = [...old.values()].filter((segment) => !draftIds.has(segment.id) && segment.target !== undefined && segment.target !== '');
+  // A segment without a target of its own still counts when it holds the `previous`
+  // suggestion of an earlier change: a source edited twice with no translation in between
+  // must not drop the human translation it was offered (found by the workflow property test).
+  const orphans = [...old.values()].filter((segment) => !draftIds.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0));
   const units = draft.units.map((unit) => ({
     ...unit,
     parts: unit.parts.map((part): UnitPart => {
@@ -166,12 +170,50 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
       const match = closestOrphan(part.segment, orphans, used, previous.sourceLanguage);
       if (match === undefined) return part;
       used.add(match.segment.id);
-      const suggestion: Suggestion = { kind: 'previous', source: match.segment.source, target: match.segment.target ?? '', origin: match.segment.origin ?? 'human', similarity: match.score, state: match.segment.state };
-      return { segment: { ...part.segment, suggestions: [suggestion, ...(match.segment.suggestions ?? []).filter((item) => item.kind !== 'previous')] } };
+      const orphan = match.segment;
+      const own: Suggestion[] = hasTarget(orphan)
+        ? [{ kind: 'previous', source: orphan.source, target: orphan.target ?? '', origin: orphan.origin ?? 'human', similarity: match.score, state: orphan.state }]
+        : [];
+      // The orphan's own `previous` suggestions: a reviewed/final one travels on unless the
+      // orphan's own translation is reviewed/final too (which supersedes it); the others go to
+      // the memory, never to the bin (DESIGN §8.1).
+      const superseded = hasTarget(orphan) && isHumanApproved(orphan.state);
+      const travelling = previousOf(orphan).filter((item) => !superseded && item.state !== undefined && isHumanApproved(item.state));
+      dropped.push(...previousOf(orphan).filter((item) => !travelling.includes(item)).map((item) => suggestionSegment(orphan, item)));
+      const others = (orphan.suggestions ?? []).filter((item) => item.kind !== 'previous');
+      return { segment: { ...part.segment, suggestions: [...own, ...travelling, ...others] } };
     }),
   }));
-  const retired = orphans.filter((segment) => !used.has(segment.id));
+  const unmatched = orphans.filter((segment) => !used.has(segment.id));
+  const retired = [
+    ...unmatched.filter(hasTarget),
+    // The previous suggestions of a segment that found no successor are retired with it.
+    ...unmatched.flatMap((segment) => previousOf(segment).map((item) => suggestionSegment(segment, item))),
+    ...dropped,
+  ].filter(hasTarget);
   return { file: { ...draft, units }, retired };
+}
+
+function hasTarget(segment: StoreSegment): boolean {
+  return segment.target !== undefined && segment.target !== '';
+}
+
+function previousOf(segment: StoreSegment): Suggestion[] {
+  return (segment.suggestions ?? []).filter((item) => item.kind === 'previous' && item.target !== '');
+}
+
+/** A `previous` suggestion as a segment of its own, so it can be retired to the memory. */
+function suggestionSegment(holder: StoreSegment, suggestion: Suggestion): StoreSegment {
+  // A suggestion has no code list; the holder's fits when the codes are the same in number.
+  const count = (suggestion.source.match(/<pc |<ph /g) ?? []).length;
+  return {
+    id: holder.id,
+    source: suggestion.source,
+    codes: count === holder.codes.length ? holder.codes : [],
+    target: suggestion.target,
+    state: suggestion.state ?? 'translated',
+    origin: suggestion.origin,
+  };
 }
 
 /** What a segment keeps from its earlier self: target, state, origin, suggestions. */

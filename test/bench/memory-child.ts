@@ -3,7 +3,8 @@
  *
  *   node --expose-gc build/test/bench/memory-child.js MODE [ROOT]
  *
- * MODE: prepare (memory and queries to .cache/bench/memory) | measure (load, lookups, RSS).
+ * MODE: prepare (memory and queries to .cache/bench/memory) | measure (load, lookups, RSS) |
+ * load (the load alone).
  * Prints its result as JSON on the last stdout line.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { similarity, tokenDistance, TokenTable } from '../../src/memory/fuzzy.js';
 import { MemoryIndex, type MemoryMatch } from '../../src/memory/index.js';
 import { projectRoot } from './common.js';
-import { memoryPaths, prepareMemoryBench, timing, type MemoryChildResult, type MemoryQueries } from './memory.js';
+import { memoryPaths, prepareMemoryBench, timing, type MemoryChildResult, type MemoryLoadResult, type MemoryQueries } from './memory.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
 
@@ -113,12 +114,23 @@ async function measure(root: string): Promise<MemoryChildResult> {
   };
 }
 
+/** The load alone, in a fresh process: the driver takes the best of several. */
+async function loadOnly(root: string): Promise<MemoryLoadResult> {
+  gc();
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  await MemoryIndex.load(memoryPaths(root).memory);
+  const used = process.cpuUsage(cpu);
+  return { loadSeconds: (performance.now() - start) / 1000, loadCpuSeconds: (used.user + used.system) / 1e6, loadRssKB: process.resourceUsage().maxRSS };
+}
+
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? '';
   const root = path.resolve(process.argv[3] ?? projectRoot());
   if (mode === 'prepare') process.stdout.write(`${JSON.stringify(await prepareMemoryBench(root))}\n`);
   else if (mode === 'measure') process.stdout.write(`${JSON.stringify(await measure(root))}\n`);
-  else throw new Error(`bench: unknown memory mode "${mode}" (prepare, measure)`);
+  else if (mode === 'load') process.stdout.write(`${JSON.stringify(await loadOnly(root))}\n`);
+  else throw new Error(`bench: unknown memory mode "${mode}" (prepare, measure, load)`);
 }
 
 await main();

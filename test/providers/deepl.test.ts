@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeeplProvider, deeplTarget, type DeeplOptions } from '../../src/providers/index.js';
 import { deeplFormality, deeplGlossaryEntries, deeplGlossaryName, type DeeplGlossaryEntry } from '../../src/providers/deepl.js';
 import { ProviderError, ProviderQueue, QuotaExhaustedError } from '../../src/queue/index.js';
-import { hansa, sampleProject } from '../helpers/cli.js';
+import { filesBelow, hansa, sampleProject } from '../helpers/cli.js';
 import { startMockDeepl, type MockDeepl } from '../helpers/mock-deepl.js';
 
 let mock: MockDeepl;
@@ -321,7 +321,8 @@ describe('hansa translate --provider deepl', () => {
     expect(mock.requests.length).toBe(requests);
     expect(await readFile(path.join(dir, 'dist/sv/aktualnosci/2021-11-10-europejski-lider.md'), 'utf8')).toBe(article);
 
-    // The key is nowhere: not in outputs, caches, journal, or what was printed.
+    // The key is nowhere: not in dist/, the segment files, caches, journal, or what was printed.
+    expect((await filesBelow(dir)).filter((file) => file.startsWith('translations/sv/')).length).toBeGreaterThan(0);
     const everything = `${await allText(dir)}\n${first.stdout}\n${first.stderr}\n${again.stdout}\n${again.stderr}`;
     expect(everything).not.toContain(mock.key);
     expect(everything).not.toContain('fake-deepl-key');
