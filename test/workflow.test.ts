@@ -543,7 +543,7 @@ describe('hansa status and hansa qa', () => {
       counts.files += 1;
       for (const segment of segmentsOf(await readStore(dir, lang, file.replace(/\.xlf$/, '')))) {
         counts.segments += 1;
-        if (segment.target === undefined) counts.new += 1;
+        if (segment.target === undefined || segment.state === 'initial') counts.new += 1;
         else if (segment.state === 'final') counts.final += 1;
         else if (segment.state === 'reviewed') counts.reviewed += 1;
         else counts.translated += 1;
@@ -559,6 +559,10 @@ describe('hansa status and hansa qa', () => {
     await translateAsHuman(dir, 'en', lider, { [heading]: headingEn, [lastParagraph]: lastParagraphEn }, 'final');
     await translateAsHuman(dir, 'en', targi, { [linked]: 'We publish the full list of exhibitors on the <pc id="1">Gdańsk Job Fair</pc> website.' }, 'translated');
     await translateAsHuman(dir, 'sv', lider, { [przerwa]: 'Pausen orsakad av pandemin bromsade detta något.' }, 'final');
+    // A draft a CAT tool left in state initial (the source copied in): not a translation yet.
+    const centrumId = segmentWith(await readStore(dir, 'sv', lider), centrum).id;
+    await writeFile(xlf(dir, 'sv', lider), addTargetAsText(await readFile(xlf(dir, 'sv', lider), 'utf8'), centrumId, centrum, 'initial'));
+    expect(segmentWith(await readStore(dir, 'sv', lider), centrum)).toMatchObject({ target: centrum, state: 'initial' });
 
     const report = JSON.parse((await run(dir, ['status', '--json'])).stdout) as { languages: LanguageCounts[]; errors: unknown[] };
     expect(report.errors).toEqual([]);
@@ -566,7 +570,7 @@ describe('hansa status and hansa qa', () => {
     const sv = await countsFromFiles(dir, 'sv');
     expect(en).toMatchObject({ reviewed: 2, final: 2, files: 4 });
     expect(en.translated).toBe((await countsFromFiles(extracted, 'en')).translated + 1);
-    expect(sv).toMatchObject({ reviewed: 0, final: 1 });
+    expect(sv).toMatchObject({ reviewed: 0, final: 1, new: (await countsFromFiles(extracted, 'sv')).new - 1 });
     expect(report.languages.map((language) => language.lang)).toEqual(['en', 'sv']);
     expect(report.languages[0]).toMatchObject(en);
     expect(report.languages[1]).toMatchObject(sv);
@@ -664,6 +668,79 @@ describe('export and import round trips', () => {
     expect(segmentWith(await readStore(dir, 'en', lider), tag?.source ?? '')).toMatchObject({ target: tag?.target, state: 'reviewed', origin: 'locale' });
   });
 
+  it('a document with every kind of code, escapes and a repeated sentence survives every format and translate-toolkit', async () => {
+    const dir = await copyOf(extracted);
+    const doc = 'trudny';
+    await writeFile(
+      source(dir, doc),
+      [
+        '---',
+        `title: 'Cytat "w cudzysłowie" & R&D < 5%'`,
+        '---',
+        '',
+        'Ala ma **kota** i `npm ci` oraz <https://example.org>.',
+        '',
+        'Ala ma **kota** i `npm ci` oraz <https://example.org>.',
+        '',
+        'Tekst z &amp; i &lt;pc id="1"&gt; oraz znak \\ backslash i „polskie” cudzysłowy.',
+        '',
+        'Linia pierwsza  ',
+        'linia druga z [linkiem](https://example.org/a "Tytuł linku").',
+        '',
+        '| Kolumna A | Kolumna B |',
+        '| --- | --- |',
+        '| Komórka *z kursywą* | 10 000 zł |',
+        '',
+        'Przypis[^1] w tekście <br> z HTML.',
+        '',
+        '[^1]: Treść przypisu.',
+        '',
+      ].join('\n'),
+    );
+    await run(dir, ['extract', `content/pl/${doc}.md`, '--to', 'en']);
+    // Machine drafts for every open segment, codes where the source has them.
+    await editStore(dir, 'en', doc, (segment) => (segment.target === undefined ? { ...segment, target: `EN ${segment.source}`, state: 'translated', origin: 'mt:openai:test-model' } : segment));
+    const drafted = await readStore(dir, 'en', doc);
+    expect(segmentWith(drafted, 'Treść przypisu.').target).toBe('EN Treść przypisu.');
+    expect(segmentsOf(drafted).filter((segment) => segment.id.endsWith('-2'))).toHaveLength(1);
+    expectValid([xlf(dir, 'en', doc)]);
+
+    for (const format of ['po', 'xliff12', 'xliff2', 'tmx']) await run(dir, ['export', '--format', format, '--to', 'en', '--out', 'export']);
+    const po = exported(dir, 'en', doc, '.po');
+    expectValid([exported(dir, 'en', doc, '.xliff'), exported(dir, 'en', doc, '.xlf'), path.join(dir, 'export/pl-en.tmx')]);
+    const checked = tool('msgfmt', ['-c', '--check-format', '-o', '/dev/null', po]);
+    expect(checked.status, checked.output).toBe(0);
+    expect(tool('pocount', [po]).status).toBe(0);
+
+    // Every untouched export imports as "nothing new".
+    const before = await snapshot(dir);
+    for (const file of [po, exported(dir, 'en', doc, '.xliff'), exported(dir, 'en', doc, '.xlf')]) {
+      const result = await run(dir, ['import', file, '--json']);
+      expect(JSON.parse(result.stdout)).toMatchObject({ imported: [{ imported: 0, keptReviewed: 0 }], failed: [] });
+    }
+    expect(await snapshot(dir)).toEqual(before);
+
+    // Through translate-toolkit and back, every draft accepted: the texts are the same, now reviewed.
+    const roundTrip = path.join(dir, 'trudny-roundtrip');
+    expect(tool('po2xliff', [po, `${roundTrip}.xlf`]).status).toBe(0);
+    expect(tool('xliff2po', [`${roundTrip}.xlf`, `${roundTrip}.po`]).status).toBe(0);
+    const accepted = (await readFile(`${roundTrip}.po`, 'utf8')).split('\n').filter((line) => line !== '#, fuzzy').join('\n');
+    await writeFile(`${roundTrip}.po`, accepted);
+    const result = await run(dir, ['import', `${roundTrip}.po`, '--json']);
+    const report = (JSON.parse(result.stdout) as { imported: { imported: number }[] }).imported[0];
+    const after = await readStore(dir, 'en', doc);
+    const draftedById = new Map(segmentsOf(drafted).map((segment) => [segment.id, segment]));
+    for (const segment of segmentsOf(after)) {
+      const earlier = draftedById.get(segment.id);
+      expect(segment.target).toBe(earlier?.target);
+      // xliff2po merges the repeated sentence into one entry: its second occurrence stays a draft.
+      if (segment.id.endsWith('-2') || earlier?.origin === 'locale') continue;
+      expect(segment.state, segment.source).toBe('reviewed');
+    }
+    expect(report?.imported).toBe(segmentsOf(after).filter((segment) => segment.state === 'reviewed').length);
+    expectValid([xlf(dir, 'en', doc)]);
+  });
+
   it('XLIFF 1.2: validates; a target signed off in a CAT tool comes back reviewed', async () => {
     const dir = await copyOf(extracted);
     await translateAsHuman(dir, 'en', lider, { [przerwa]: przerwaEn }, 'final');
@@ -747,9 +824,10 @@ describe('export and import round trips', () => {
 
     // A multilingual memory from another agency, under the same file name: every project
     // language in it is used (German is not a target: ignored), and the first memory is kept.
-    const other = path.join(dir, 'other-agency');
+    const other = path.join(dir, 'from-other/agency.tmx');
+    await mkdir(path.dirname(other));
     await writeFile(
-      `${other}.tmx`,
+      other,
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<tmx version="1.4">',
@@ -761,14 +839,12 @@ describe('export and import round trips', () => {
         '',
       ].join('\n'),
     );
-    await mkdir(path.join(dir, 'from-other'));
-    await cp(`${other}.tmx`, path.join(dir, 'from-other/agency.tmx'));
     const multi = await run(dir, ['import', 'from-other/agency.tmx', '--json']);
     expect(JSON.parse(multi.stdout)).toMatchObject({ imported: [{ format: 'tmx', imported: 2 }], failed: [] });
     expect(segmentWith(await readStore(dir, 'en', lider), heading)).toMatchObject({ target: headingEn, origin: 'tm:exact' });
     expect(segmentWith(await readStore(dir, 'sv', lider), heading)).toMatchObject({ target: 'Europeisk ledare för ungas aktivering', origin: 'tm:exact' });
     expect(await readFile(path.join(dir, 'memory/agency.tmx'), 'utf8')).toBe(await readFile(memory, 'utf8'));
-    expect(await readFile(path.join(dir, 'memory/agency-2.tmx'), 'utf8')).toBe(await readFile(`${other}.tmx`, 'utf8'));
+    expect(await readFile(path.join(dir, 'memory/agency-2.tmx'), 'utf8')).toBe(await readFile(other, 'utf8'));
     // Importing the same memory again adds no copy.
     await run(dir, ['import', 'from-other/agency.tmx']);
     expect((await readdir(path.join(dir, 'memory'))).sort()).toEqual(['agency-2.tmx', 'agency.tmx']);
@@ -816,6 +892,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
   let clean: Map<string, string>;
   let po: string;
   let xliff: string;
+  let xliff12: string;
   let przerwaId: string;
   let nineId: string;
   let linkedId: string;
@@ -825,6 +902,8 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
     await run(dir, ['export', '--format', 'xliff2', '--to', 'en', '--out', 'export']);
     po = await readFile(path.join(dir, 'export/en', `${lider}.po`), 'utf8');
     xliff = await readFile(path.join(dir, 'export/en', `${lider}.xlf`), 'utf8');
+    await run(dir, ['export', '--format', 'xliff12', '--to', 'en', '--out', 'export']);
+    xliff12 = await readFile(path.join(dir, 'export/en', `${lider}.xliff`), 'utf8');
     const store = await readStore(dir, 'en', lider);
     przerwaId = segmentWith(store, przerwa).id;
     nineId = segmentWith(store, nine).id;
@@ -837,7 +916,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
   const goodXliff = (): string => addTargetAsText(xliff, przerwaId, przerwaEn, 'reviewed');
   const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
 
-  const cases: { name: string; file: string; content: () => Promise<string> | string; line?: (text: string) => number; reason: () => RegExp }[] = [
+  const cases: { name: string; file: string; content: () => Promise<string | Buffer> | string | Buffer; line?: (text: string) => number; reason: () => RegExp }[] = [
     {
       name: 'malformed XML',
       file: 'malformed.xlf',
@@ -906,6 +985,33 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
       reason: () => /language fi/,
     },
     {
+      name: 'a TMX memory with no language the project translates into',
+      file: 'german.tmx',
+      content: () =>
+        [
+          '<?xml version="1.0" encoding="UTF-8"?>',
+          '<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="pl" datatype="plaintext"/>',
+          `<body><tu><tuv xml:lang="pl"><seg>${przerwa}</seg></tuv><tuv xml:lang="de"><seg>Die Pause.</seg></tuv></tu></body></tmx>`,
+          '',
+        ].join('\n'),
+      line: () => 1,
+      reason: () => /language de/,
+    },
+    {
+      name: 'a PO saved in another encoding than UTF-8',
+      file: 'latin2.po',
+      content: () => Buffer.from(goodPo().replace(/[\u0080-\uffff]/g, (char) => ('ąćęłńóśźżĄĆĘŁŃÓŚŹŻ'.includes(char) ? String.fromCharCode(0xb1) : '?')), 'latin1'),
+      line: (text) => text.split('\n').findIndex((row) => /[\u0080-\uffff]/.test(row)) + 1,
+      reason: () => /not UTF-8/,
+    },
+    {
+      name: 'an XLIFF 1.2 file with an unknown trans-unit id',
+      file: 'unknown-id.xliff',
+      content: () => xliff12.replace(`<trans-unit id="${przerwaId}"`, '<trans-unit id="ffffffffffffffffffff"').replace(/(<trans-unit id="ffffffffffffffffffff"[^>]*>\n *<source>.*<\/source>\n)/, `$1          <target state="signed-off">${przerwaEn}</target>\n`),
+      line: (text) => lineOf(text, `<target state="signed-off">${przerwaEn}`),
+      reason: () => /segment ffffffffffffffffffff is not in/,
+    },
+    {
       name: 'an unknown segment id next to a good entry',
       file: 'unknown-id.po',
       content: () => translatePoEntry(goodPo(), nineId, nineEn).replace(`msgctxt "${nineId}"`, 'msgctxt "0123456789abcdef0123"'),
@@ -947,9 +1053,10 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
   ];
 
   it.each(cases)('$name', async ({ file, content, line, reason }) => {
-    const text = await content();
+    const bytes = await content();
+    const text = typeof bytes === 'string' ? bytes : bytes.toString('latin1');
     const target = path.join(dir, file);
-    await writeFile(target, text);
+    await writeFile(target, bytes);
     const result = await hansa(dir, ['import', file]);
     expect(result.code, result.stderr).toBe(2);
     const location = new RegExp(`${file.replace('.', '\\.')}:(\\d+)`).exec(result.stderr);

@@ -13,7 +13,7 @@ import { translationFrontmatter, writeFeed, type TranslationStatus } from '../pu
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractProject } from './extract.js';
 import { contentRoot, displayPath, type Project } from './project.js';
-import { fileSegmentsOf, meetsState, readSegmentFile, segmentFilePath } from './store.js';
+import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
 import type { Finding } from './remote.js';
 import { HansaError } from '../errors/index.js';
 
@@ -72,7 +72,7 @@ function choose(entry: StoreSegment | undefined, options: { minState: 'translate
 }
 
 function overrideOf(entry: StoreSegment | undefined, id: string, overrides: ReadonlyMap<string, Override> | undefined): Chosen | undefined {
-  if (entry?.target !== undefined && entry.target !== '') return undefined;
+  if (entry !== undefined && !isOpen(entry)) return undefined;
   const override = overrides?.get(id);
   return override === undefined ? undefined : { target: override.target, machine: override.origin.startsWith('mt:') };
 }

@@ -18,7 +18,7 @@ import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment } from '../formats/types.js';
 import { displayPath, type Project } from './project.js';
-import { isOpen, updateSegments } from './store.js';
+import { filled, isOpen, updateSegments } from './store.js';
 import { retiredPath } from './translate.js';
 import { loadWorkspace, type WorkspaceFile } from './workspace.js';
 
@@ -196,7 +196,7 @@ async function importTmx(project: Project, absolute: string, display: string, im
         const match = bySource.get(segment.source);
         if (match === undefined || !isOpen(segment) || 'problem' in readTarget(segment.source, match.target)) return segment;
         changed += 1;
-        return { ...segment, target: match.target, state: 'translated', origin: 'tm:exact' };
+        return filled(segment, { target: match.target, origin: 'tm:exact' });
       });
       if (changed > 0) {
         // As in importFile: translations of removed sources go to the memory, not to the bin.

@@ -11,7 +11,7 @@ export interface LanguageStatus {
   readonly files: number;
   readonly segments: number;
   readonly words: number;
-  /** No translation yet (suggestions do not count). */
+  /** No translation yet: no target, or only a draft in state `initial` (suggestions do not count). */
   readonly new: number;
   readonly translated: number;
   readonly reviewed: number;
@@ -41,7 +41,9 @@ export async function projectStatus(project: Project, languages: readonly string
         counts.segments += 1;
         counts.words += words;
         const hasTarget = segment.target !== undefined && segment.target !== '';
-        if (!hasTarget) {
+        // A draft target in state `initial` (a CAT tool's pre-filled copy, an unconfirmed
+        // edit) is not a translation: build does not publish it, so status counts it as new.
+        if (!hasTarget || segment.state === 'initial') {
           counts.new += 1;
           counts.newWords += words;
         } else if (segment.state === 'final') counts.final += 1;

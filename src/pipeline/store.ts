@@ -250,7 +250,20 @@ export function updateSegments(file: SegmentFile, update: (segment: StoreSegment
 
 /** A machine or memory translation may fill this segment: it has no translation of any kind yet. */
 export function isOpen(segment: StoreSegment): boolean {
-  return segment.target === undefined || segment.target === '';
+  // A target in state `initial` is a draft (a CAT tool's copy of the source, a translator's
+  // unfinished attempt): the segment still wants a translation; `filled` keeps the draft.
+  return segment.target === undefined || segment.target === '' || segment.state === 'initial';
+}
+
+/**
+ * An open segment given a translation. A draft it held is not lost: unless it merely
+ * copies the source, it stays on as a suggestion.
+ */
+export function filled(segment: StoreSegment, translation: { target: string; origin: string }): StoreSegment {
+  const draft = segment.target;
+  const keep = draft !== undefined && draft !== '' && draft !== segment.source && draft !== translation.target;
+  const suggestions = keep ? [{ kind: 'previous' as const, source: segment.source, target: draft, origin: segment.origin ?? 'human', state: segment.state }, ...(segment.suggestions ?? [])] : segment.suggestions;
+  return { ...segment, target: translation.target, state: 'translated', origin: translation.origin, ...(suggestions === undefined || suggestions.length === 0 ? {} : { suggestions }) };
 }
 
 /** A segment is publishable at `minState` when its state reaches it. */

@@ -21,7 +21,7 @@ import { checkSegment } from '../qa/checks.js';
 import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
-import { draftFile, fileSegmentsOf, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { draftFile, filled, fileSegmentsOf, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, writeArticle, type Override } from './build.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
@@ -346,7 +346,7 @@ function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fu
   return updateSegments(file, (segment) => {
     if (!isOpen(segment)) return segment;
     const entry = accepted.get(hashOf(segment.id));
-    if (entry !== undefined && entry.synthetic !== true) return { ...segment, target: entry.target, state: 'translated', origin: entry.origin };
+    if (entry !== undefined && entry.synthetic !== true) return filled(segment, entry);
     const matches = fuzzy.get(hashOf(segment.id)) ?? [];
     const memory = matches.filter((match) => match.codesMatch).map((match): Suggestion => ({ kind: 'memory', source: match.source, target: match.target, origin: `tm:fuzzy:${match.score}`, similarity: match.score, state: match.state }));
     const kept = (segment.suggestions ?? []).filter((suggestion) => suggestion.kind !== 'memory');

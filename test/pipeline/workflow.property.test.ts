@@ -163,6 +163,8 @@ interface Pick {
 type Action =
   /** `focus`: the sentence edited is one whose translation a translator approved, when there is one. */
   | { readonly kind: 'edit'; readonly doc: number; readonly op: EditOp; readonly a: number; readonly b: number; readonly c: number; readonly focus?: boolean }
+  /** A focused edit of the source and a run right after it: the way sources change under translators. */
+  | { readonly kind: 'revise'; readonly op: EditOp; readonly a: number; readonly c: number; readonly run: 'translate' | 'extract' }
   | { readonly kind: 'translate' }
   | { readonly kind: 'extract' }
   | { readonly kind: 'rerun' }
@@ -180,22 +182,37 @@ const langArb = fc.constantFrom<Lang>(...languages);
 // Small changes (which keep the old translation as a suggestion) and restores are the interesting ones.
 const opWeights: Readonly<Record<EditOp, number>> = { change: 2, vary: 4, insert: 1, delete: 2, addParagraph: 1, dropParagraph: 1, heading: 1, retitle: 1, restore: 2 };
 const opArb: fc.Arbitrary<EditOp> = fc.oneof(...editOps.map((op) => ({ arbitrary: fc.constant(op), weight: opWeights[op] })));
+const xliffArb = fc.record({ kind: fc.constant('xliff' as const), lang: langArb, doc: fc.nat(1), textual: fc.boolean(), picks: fc.array(pickArb, { minLength: 1, maxLength: 4 }) });
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('edit' as const), doc: fc.nat(1), op: opArb, a: fc.nat(30), b: fc.nat(30), c: fc.nat(60), focus: fc.boolean() }), weight: 5 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('revise' as const), op: fc.constantFrom<EditOp>('vary', 'vary', 'change', 'delete'), a: fc.nat(30), c: fc.nat(60), run: fc.constantFrom<'translate' | 'extract'>('translate', 'extract') }),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ kind: 'translate' as const }), weight: 3 },
   { arbitrary: fc.constant({ kind: 'extract' as const }), weight: 1 },
   { arbitrary: fc.constant({ kind: 'rerun' as const }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('xliff' as const), lang: langArb, doc: fc.nat(1), textual: fc.boolean(), picks: fc.array(pickArb, { minLength: 1, maxLength: 4 }) }), weight: 4 },
+  { arbitrary: xliffArb, weight: 4 },
   {
     arbitrary: fc.record({ kind: fc.constant('import' as const), format: fc.constantFrom<ExportFormat>('po', 'xliff12', 'xliff2', 'tmx'), lang: langArb, doc: fc.nat(1), picks: fc.array(pickArb, { minLength: 1, maxLength: 4 }) }),
     weight: 4,
   },
 );
 
-/** Up to 10 steps; most sequences start from a translated project, the others from nothing. */
+/**
+ * Up to 10 steps. Most sequences start from a translated project that a translator has
+ * begun to review (so later steps have approved translations to endanger); some from nothing.
+ */
 const sequenceArb: fc.Arbitrary<readonly Action[]> = fc
-  .tuple(fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }), fc.array(actionArb, { minLength: 1, maxLength: 9 }))
-  .map(([start, actions]) => (start ? [{ kind: 'translate' as const }, ...actions] : actions));
+  .tuple(
+    fc.oneof(
+      { arbitrary: fc.constant<readonly Action[]>([]), weight: 1 },
+      { arbitrary: fc.constant<readonly Action[]>([{ kind: 'translate' }]), weight: 1 },
+      { arbitrary: xliffArb.map((edit): readonly Action[] => [{ kind: 'translate' }, edit]), weight: 3 },
+    ),
+    fc.array(actionArb, { minLength: 1, maxLength: 8 }),
+  )
+  .map(([start, actions]) => [...start, ...actions]);
 
 // ───────────────────────────── what a translator types ─────────────────────────────
 
@@ -249,9 +266,11 @@ interface Stats {
   keptAs: Record<string, number>;
   importsApplied: number;
   importsBlocked: number;
+  focused: number;
+  demoted: number;
   validated: number;
 }
-const stats: Stats = { sequences: 0, steps: {}, liveChecked: 0, keptChecked: 0, keptAs: {}, importsApplied: 0, importsBlocked: 0, validated: 0 };
+const stats: Stats = { sequences: 0, steps: {}, liveChecked: 0, keptChecked: 0, keptAs: {}, importsApplied: 0, importsBlocked: 0, focused: 0, demoted: 0, validated: 0 };
 
 let mock: MockOpenAi;
 beforeAll(async () => {
@@ -347,10 +366,17 @@ class World {
     else this.live.delete(k);
   }
 
-  /** Where in document `index` a sentence with an approved translation is: paragraph (among paragraphs) and sentence. */
-  approvedSentence(index: number, pick: number): { paragraph: number; sentence: number } | undefined {
+  /**
+   * Where in document `index` a sentence is whose translation is approved, or whose segment
+   * holds an earlier approved translation as a suggestion: paragraph (among paragraphs) and sentence.
+   */
+  async approvedSentence(index: number, pick: number): Promise<{ paragraph: number; sentence: number } | undefined> {
     const doc = this.docPath(index);
     const approved = new Set([...this.live].filter(([k]) => k.split('\u0000')[1] === doc).map(([, entry]) => plainText(entry.source)));
+    for (const lang of languages) {
+      const store = await this.readStore(lang, doc);
+      for (const segment of store === undefined ? [] : segmentsOf(store)) if (segment.suggestions?.some((item) => item.kind === 'previous')) approved.add(plainText(segment.source));
+    }
     const places = at(this.docs, index)
       .blocks.filter((block) => block.kind === 'paragraph')
       .flatMap((block, paragraph) => block.sentences.flatMap((text, sentence) => (approved.has(markdownPlain(text)) ? [{ paragraph, sentence }] : [])));
@@ -371,7 +397,8 @@ async function run(world: World, mode: 'translate' | 'extract'): Promise<void> {
   const before = await world.reconciled(languages);
   const summary = await translateProject(world.project, { mode, providers: ['openai'], targetLanguages: [...languages], env: env(), workers: 1 });
   expect(summary.errors).toEqual([]);
-  // A run only fills segments that have no translation of any kind (DESIGN §8.1).
+  // A run only fills segments that have no translation yet (DESIGN §8.1): none at all, or a
+  // draft in state `initial`, which then stays on as a suggestion.
   for (const lang of languages) {
     for (const doc of documents) {
       const after = await world.readStore(lang, doc);
@@ -380,7 +407,14 @@ async function run(world: World, mode: 'translate' | 'extract'): Promise<void> {
       for (const [id, segment] of before.get(`${lang}\u0000${doc}`) ?? []) {
         if (segment.target === undefined) continue;
         const now = byId.get(id);
-        expect({ id, target: now?.target, state: now?.state }, `${mode} changed a translated segment (${lang}/${doc})`).toEqual({ id, target: segment.target, state: segment.state });
+        const label = `${mode} changed a translated segment (${lang}/${doc})`;
+        if (segment.state !== 'initial' || now?.target === segment.target) {
+          expect({ id, target: now?.target, state: now?.state }, label).toEqual({ id, target: segment.target, state: segment.state });
+          continue;
+        }
+        expect(now?.state, `${label}: a draft replaced, but not by a translation`).toBe('translated');
+        const kept = segment.target === segment.source || (now?.suggestions ?? []).some((item) => item.kind === 'previous' && item.source === segment.source && item.target === segment.target);
+        expect(kept, `${label}: the draft "${segment.target}" was dropped`).toBe(true);
       }
     }
   }
@@ -390,16 +424,25 @@ async function step(world: World, action: Action): Promise<void> {
   stats.steps[action.kind === 'import' ? `import:${action.format}` : action.kind] = (stats.steps[action.kind === 'import' ? `import:${action.format}` : action.kind] ?? 0) + 1;
   switch (action.kind) {
     case 'edit': {
-      const index = action.doc % documents.length;
-      const doc = at(world.docs, index);
-      const focused = action.focus === true ? world.approvedSentence(index, action.a) : undefined;
-      const edited = applyEdit(doc, at(world.versions, index), action.op, focused?.paragraph ?? action.a, focused?.sentence ?? action.b, action.c);
+      // A focused edit goes to a sentence with an approved translation, in the other document if need be.
+      let index = action.doc % documents.length;
+      let focused = action.focus === true ? await world.approvedSentence(index, action.a) : undefined;
+      if (action.focus === true && focused === undefined) {
+        focused = await world.approvedSentence(1 - index, action.a);
+        if (focused !== undefined) index = 1 - index;
+      }
+      if (focused !== undefined) stats.focused += 1;
+      const edited = applyEdit(at(world.docs, index), at(world.versions, index), action.op, focused?.paragraph ?? action.a, focused?.sentence ?? action.b, action.c);
       world.docs[index] = edited;
       at(world.versions, index).push(edited);
       await world.writeDoc(index);
       world.lastWasRun = false;
       return;
     }
+    case 'revise':
+      await step(world, { kind: 'edit', doc: action.a, op: action.op, a: action.a, b: action.a, c: action.c, focus: true });
+      await checkInvariants(world);
+      return step(world, { kind: action.run });
     case 'translate':
     case 'extract': {
       await run(world, action.kind === 'extract' ? 'extract' : 'translate');
@@ -472,7 +515,6 @@ async function importEdits(world: World, action: Extract<Action, { kind: 'import
   const { lang, format } = action;
   const doc = world.docPath(action.doc);
   const outDir = 'exchange';
-  if (process.env['TMP_TOLERATE_IMPORT_LOSS'] === '1') await translateProject(world.project, { mode: 'extract', targetLanguages: [...languages], workers: 1 });
   await exportProject(world.project, { format, languages: [lang], outDir });
   const before = await world.reconciled([lang]);
   const segments = [...(before.get(`${lang}\u0000${doc}`) ?? new Map<string, StoreSegment>()).values()];
@@ -583,7 +625,7 @@ async function importTmx(world: World, action: Extract<Action, { kind: 'import' 
   const { lang } = action;
   let text = exported;
   const tus = [...text.matchAll(/<tu\b[\s\S]*?<\/tu>/g)].map((match) => match[0]);
-  const open = [...before.entries()].filter(([k]) => k.startsWith(`${lang}\u0000`)).flatMap(([, segments]) => [...segments.values()].filter((segment) => segment.target === undefined || segment.target === ''));
+  const open = [...before.entries()].filter(([k]) => k.startsWith(`${lang}\u0000`)).flatMap(([, segments]) => [...segments.values()].filter((segment) => segment.target === undefined || segment.target === '' || segment.state === 'initial'));
   const known = new Set(readTmx(exported, file, { sourceLanguage: 'pl' }).translations.map((translation) => translation.source));
   const added: string[] = [];
   const wanted = new Map<string, string>();
@@ -619,7 +661,8 @@ async function importTmx(world: World, action: Extract<Action, { kind: 'import' 
     for (const segment of segments.values()) {
       const now = after.get(k)?.get(segment.id);
       const memory = bySource.get(segment.source);
-      const fills = exists.has(k) && (segment.target === undefined || segment.target === '') && memory !== undefined && !('problem' in readTarget(segment.source, memory));
+      const open = segment.target === undefined || segment.target === '' || segment.state === 'initial';
+      const fills = exists.has(k) && open && memory !== undefined && !('problem' in readTarget(segment.source, memory));
       const expected = fills ? { target: memory, state: 'translated' } : { target: segment.target, state: segment.state };
       expect({ target: now?.target, state: now?.state }, `tmx import, ${k.replace('\u0000', '/')} segment ${segment.id}`).toEqual(expected);
     }
@@ -668,6 +711,7 @@ async function checkInvariants(world: World): Promise<void> {
         } else if (synced) {
           // The file was rewritten for a source without this segment: from now on it only has to be findable.
           world.live.delete(k);
+          stats.demoted += 1;
           world.kept.set(`${lang}\u0000${doc}\u0000${entry.source}\u0000${entry.target}`, { lang, doc, source: entry.source, target: entry.target });
         }
       }
