@@ -1023,7 +1023,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
       file: 'stale-source.po',
       content: () => translatePoEntry(goodPo(), nineId, nineEn).replace(`msgid ${poQuote(nine)}`, `msgid ${poQuote(nine.replace('9', '10'))}`),
       line: (text) => lineOf(text, `msgstr ${poQuote(nineEn)}`),
-      reason: () => new RegExp(`segment ${nineId} is not in`),
+      reason: () => new RegExp(`segment ${nineId} was translated from an older source text`),
     },
     {
       name: 'a PO target whose inline codes do not match (a link dropped)',

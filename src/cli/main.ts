@@ -241,7 +241,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
           say(t('import.file', { ...report, into: report.into.join(', ') }));
         } catch (error) {
           if (!(error instanceof HansaError)) throw error;
-          say(describeError(error, t, color));
+          // The import errors say so themselves; XML and encoding errors come from deeper down.
+          const said = describeError(error, t, color);
+          say(error.code.startsWith('import_') ? said : `${said} (${t('import.nothing')})`);
           failures.push({ file, error: error.message });
         }
       }

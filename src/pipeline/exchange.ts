@@ -131,7 +131,10 @@ export function applyTranslations(
   const changes = new Map<string, ImportedTranslation>();
   for (const translation of translations) {
     const segment = translation.id === undefined ? undefined : byId.get(translation.id);
-    if (segment === undefined || segment.source !== translation.source) {
+    if (segment !== undefined && segment.source !== translation.source) {
+      throw new InputError('import_invalid', `segment ${segment.id}: stale source`, { file: display, line: translation.line, data: { reason: `segment ${segment.id} was translated from an older source text; export the file again` } });
+    }
+    if (segment === undefined) {
       throw new InputError('import_unknown_segment', `segment ${translation.id ?? '(no id)'} is not in ${target.sourcePath}`, { file: display, line: translation.line, data: { id: translation.id ?? '(no id)', document: target.sourcePath } });
     }
     // An empty or `initial` target is a draft or an offered suggestion, not a translation.
