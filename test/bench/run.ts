@@ -253,6 +253,9 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`\nHansa provider queue bench\n${await queueBench()}\n`);
+  const { runMemoryBench } = await import('./memory.js');
+  const memoryBench = runMemoryBench(root);
+  process.stdout.write(`\nHansa translation memory bench — 100,000 segments\n${formatRows(memoryBench.rows).join('\n')}\n`);
 
   await mkdir(outDir, { recursive: true });
   const report = {
