@@ -166,13 +166,22 @@ export function createProviders(
 
 /** Run the whole pipeline (or, with `mode: 'extract'`, everything but providers and `dist/`). */
 export async function translateProject(project: Project, options: TranslateOptions = {}): Promise<TranslateSummary> {
+  const journal: { opened?: Promise<ProviderJournal> } = {};
+  try {
+    return await runProject(project, options, journal);
+  } finally {
+    // Pending appends are flushed and the file handle released, whatever happened.
+    if (journal.opened !== undefined) await (await journal.opened.catch(() => undefined))?.close();
+  }
+}
+
+async function runProject(project: Project, options: TranslateOptions, journalHolder: { opened?: Promise<ProviderJournal> }): Promise<TranslateSummary> {
   const { config } = project;
   const mode = options.mode ?? 'translate';
   const dryRun = options.dryRun ?? false;
   const languages = options.targetLanguages ?? config.targetLanguages;
   const providers = mode === 'extract' ? [] : createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun });
-  let journal: Promise<ProviderJournal> | undefined;
-  const openJournal = (): Promise<ProviderJournal> => (journal ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
+  const openJournal = (): Promise<ProviderJournal> => (journalHolder.opened ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
   // Euro spent (by the providers' prices) so far in this run, against `config.budget`.
   const budget = { limit: config.budget, spent: 0 };
   const extraction = await extractProject(project, {

@@ -1,7 +1,8 @@
 /**
  * Acceptance of issue 5 (DESIGN §8.1): random sequences of
- *   edit the source · machine run · extract · translator edits in the XLIFF (any state) ·
- *   export → edit as a CAT tool would → import (PO, XLIFF 1.2, XLIFF 2, TMX) · rerun
+ *   edit the source · machine run · extract · translator edits in the XLIFF (any state, through
+ *   the store or as text) · export → edit as a CAT tool would → import (PO, XLIFF 1.2, XLIFF 2,
+ *   TMX) · an outdated file imported again · rerun
  * over a small project of two Polish articles in two target languages, in-process, with the
  * OpenAI-compatible mock as the (storing) machine provider.
  *
@@ -9,18 +10,21 @@
  * translator set and the source it belongs to ("live" entries). After every step:
  *  1. every live entry whose source is still in the document is in the segment file with the
  *     same target and a state at least the one set (machine runs never touch it, imports
- *     never lower it); a run never changes any segment that already had a target;
- *  2. every segment file reads back (`readXliff2`), and at the end of each sequence every
- *     segment file, retired.tmx, memory TMX and exchanged file validates against its schema;
+ *     never lower it); a run changes no segment that has a translation (a draft in state
+ *     `initial` may be filled, and then stays on as a suggestion);
+ *  2. every segment file reads back (`readXliff2`); every third step and at the end, every
+ *     segment file, retired.tmx, memory TMX and exchanged file validates (validate-l10n);
  *  3. nothing is lost: a live entry whose source left the document (once a run or import has
  *     rewritten the segment file for that source) is still findable in that file, as a
  *     segment or as a `previous` suggestion, or in translations/<lang>/retired.tmx;
- *  4. an import does exactly what it should: the translator's approved edits land unless a
- *     reviewed/final translation is there, untouched entries change nothing;
+ *  4. an import does exactly what it should: the translator's edits land unless a
+ *     reviewed/final translation is there, untouched entries change nothing, and a refused
+ *     (outdated) file changes nothing at all;
  *  5. a rerun right after a run leaves every segment file byte for byte as it was.
  *
  * Replay a failure with HANSA_FC_SEED=<seed> HANSA_FC_PATH=<path> (fast-check prints both);
- * HANSA_FC_RUNS sets the number of sequences.
+ * HANSA_FC_RUNS sets the number of sequences (default 40, about 10 s). A failing sequence's
+ * project is left in the temporary folder the error names.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +34,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
+import { HansaError } from '../../src/errors/index.js';
 import { escapeText, plainText, readTarget } from '../../src/markdown/index.js';
 import { readTmx } from '../../src/formats/tmx.js';
 import { readXliff2, writeXliff2 } from '../../src/formats/xliff2.js';
@@ -46,7 +51,7 @@ const validator = path.resolve('../shared/tools/validate-l10n');
 const languages = ['en', 'sv'] as const;
 type Lang = (typeof languages)[number];
 const documents = ['aktualnosci/hansa.md', 'projekty.md'] as const;
-const numRuns = Number(process.env['HANSA_FC_RUNS'] ?? 30);
+const numRuns = Number(process.env['HANSA_FC_RUNS'] ?? 40);
 
 // ───────────────────────────── the source documents ─────────────────────────────
 
@@ -151,8 +156,6 @@ function applyEdit(doc: Doc, versions: readonly Doc[], op: EditOp, a: number, b:
 
 // ───────────────────────────── actions ─────────────────────────────
 
-const states: readonly TranslationState[] = ['initial', 'translated', 'reviewed', 'final'];
-
 interface Pick {
   readonly at: number;
   readonly state: TranslationState;
@@ -169,7 +172,9 @@ type Action =
   | { readonly kind: 'extract' }
   | { readonly kind: 'rerun' }
   | { readonly kind: 'xliff'; readonly lang: Lang; readonly doc: number; readonly textual: boolean; readonly picks: readonly Pick[] }
-  | { readonly kind: 'import'; readonly format: ExportFormat; readonly lang: Lang; readonly doc: number; readonly picks: readonly Pick[] };
+  | { readonly kind: 'import'; readonly format: ExportFormat; readonly lang: Lang; readonly doc: number; readonly picks: readonly Pick[] }
+  /** A file from an earlier export comes back late: it goes in whole, or is refused and changes nothing. */
+  | { readonly kind: 'reimport'; readonly pick: number };
 
 const pickArb: fc.Arbitrary<Pick> = fc.record({
   at: fc.nat(60),
@@ -197,6 +202,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('import' as const), format: fc.constantFrom<ExportFormat>('po', 'xliff12', 'xliff2', 'tmx'), lang: langArb, doc: fc.nat(1), picks: fc.array(pickArb, { minLength: 1, maxLength: 4 }) }),
     weight: 4,
   },
+  { arbitrary: fc.record({ kind: fc.constant('reimport' as const), pick: fc.nat(10) }), weight: 1 },
 );
 
 /**
@@ -268,9 +274,10 @@ interface Stats {
   importsBlocked: number;
   focused: number;
   demoted: number;
+  reimports: Record<string, number>;
   validated: number;
 }
-const stats: Stats = { sequences: 0, steps: {}, liveChecked: 0, keptChecked: 0, keptAs: {}, importsApplied: 0, importsBlocked: 0, focused: 0, demoted: 0, validated: 0 };
+const stats: Stats = { sequences: 0, steps: {}, liveChecked: 0, keptChecked: 0, keptAs: {}, importsApplied: 0, importsBlocked: 0, focused: 0, demoted: 0, reimports: {}, validated: 0 };
 
 let mock: MockOpenAi;
 beforeAll(async () => {
@@ -290,7 +297,8 @@ class World {
   readonly live = new Map<string, Approved>();
   /** Human translations whose source left the document: they must stay findable. */
   readonly kept = new Map<string, Kept>();
-  readonly log: string[] = [];
+  /** Files a translator sent back, kept to come back again later (project-relative). */
+  readonly sent: string[] = [];
   seq = 0;
   lastWasRun = false;
 
@@ -341,13 +349,15 @@ class World {
     return out;
   }
 
-  /** Every segment file and retired memory, as bytes. */
+  /** Every segment file, retired memory and imported memory, as bytes. */
   async snapshot(): Promise<Map<string, string>> {
-    const root = path.join(this.cwd, 'translations');
     const out = new Map<string, string>();
-    if (!existsSync(root)) return out;
-    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) out.set(path.join(entry.parentPath, entry.name), await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
+    for (const dir of ['translations', 'memory']) {
+      const root = path.join(this.cwd, dir);
+      if (!existsSync(root)) continue;
+      for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) out.set(path.join(entry.parentPath, entry.name), await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
+      }
     }
     return out;
   }
@@ -466,6 +476,9 @@ async function step(world: World, action: Action): Promise<void> {
     case 'import':
       world.lastWasRun = false;
       return importEdits(world, action);
+    case 'reimport':
+      world.lastWasRun = false;
+      return reimport(world, action.pick);
   }
 }
 
@@ -501,8 +514,9 @@ async function translatorEdits(world: World, action: Extract<Action, { kind: 'xl
   const edited = updateSegments(store, (segment) => {
     const change = changes.get(segment.id);
     if (change === undefined) return segment;
-    const { target: _target, origin: _origin, ...rest } = segment;
-    return change.target === undefined ? { ...rest, state: 'initial' } : { ...rest, target: change.target, state: change.state, origin: 'human' };
+    if (change.target !== undefined) return { ...segment, target: change.target, state: change.state, origin: 'human' };
+    // Cleared: no target, no origin.
+    return { id: segment.id, source: segment.source, codes: segment.codes, state: 'initial', ...(segment.suggestions === undefined ? {} : { suggestions: segment.suggestions }) };
   });
   await writeFile(file, writeXliff2(edited));
 }
@@ -548,6 +562,7 @@ async function importEdits(world: World, action: Extract<Action, { kind: 'import
     }
   }
   await writeFile(absolute, text);
+  await keepSent(world, file);
   await importFile(world.project, file);
 
   const after = (await world.reconciled([lang])).get(`${lang}\u0000${doc}`) ?? new Map<string, StoreSegment>();
@@ -575,6 +590,29 @@ async function importEdits(world: World, action: Extract<Action, { kind: 'import
     }
     if (now?.target !== undefined) world.decide(lang, doc, segment, now.target, now.state);
   }
+}
+
+/** An outdated translator's file imported again: all or nothing, and never over a reviewed translation (checked by the invariants). */
+async function reimport(world: World, pick: number): Promise<void> {
+  if (world.sent.length === 0) return;
+  const file = at(world.sent, pick);
+  const before = await world.snapshot();
+  try {
+    await importFile(world.project, file);
+    stats.reimports['applied'] = (stats.reimports['applied'] ?? 0) + 1;
+  } catch (error) {
+    if (!(error instanceof HansaError)) throw error;
+    stats.reimports[error.code] = (stats.reimports[error.code] ?? 0) + 1;
+    expect(await world.snapshot(), `a refused import (${error.message}) changed files`).toEqual(before);
+  }
+}
+
+/** Keep a copy of a file sent back, for `reimport`. */
+async function keepSent(world: World, file: string): Promise<void> {
+  const copy = path.join('sent', String(world.sent.length + 1), file.split(path.sep).slice(1).join(path.sep));
+  await mkdir(path.dirname(path.join(world.cwd, copy)), { recursive: true });
+  await writeFile(path.join(world.cwd, copy), await readFile(path.join(world.cwd, file)));
+  world.sent.push(copy);
 }
 
 /** PO as Poedit leaves it: msgstr replaced; "needs work" keeps `#, fuzzy` (and `#|`), done removes both. */
@@ -655,6 +693,7 @@ async function importTmx(world: World, action: Extract<Action, { kind: 'import' 
   const bySource = new Map<string, string>();
   for (const translation of readTmx(text, file, { sourceLanguage: 'pl' }).translations) if (translation.target !== '' && !bySource.has(translation.source)) bySource.set(translation.source, translation.target);
   for (const [source, target] of wanted) expect(bySource.get(source), 'a TMX unit written as another tool would reads back').toBe(target);
+  await keepSent(world, file);
   // The memory fills open segments of the segment files there are (the others get it at the next run).
   const exists = new Set(documents.filter((doc) => existsSync(world.segmentFile(lang, doc))).map((doc) => `${lang}\u0000${doc}`));
   await importFile(world.project, file);
@@ -775,10 +814,11 @@ describe('translators in the loop (DESIGN §8.1)', () => {
         let ok = false;
         try {
           for (const [index, action] of actions.entries()) {
-            world.log.push(JSON.stringify(action));
             try {
               await step(world, action);
               await checkInvariants(world);
+              // Schema validation (xmllint) every few steps and at the end: files are rewritten often.
+              if (index % 3 === 2) await validateAll(world);
             } catch (error) {
               throw new Error(`step ${index + 1} of ${actions.length} (${JSON.stringify(action)}) in ${world.cwd}:\n${(error as Error).message}`, { cause: error });
             }
