@@ -10,7 +10,7 @@
  *    next provider of the chain, and a finding says why.
  */
 import { readTarget, type Segment } from '../markdown/index.js';
-import { journalKey, journalRecord, type ProviderJournal } from '../memory/journal.js';
+import { journalKey, journalRecord, type JournalRequest, type ProviderJournal } from '../memory/journal.js';
 import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from '../providers/index.js';
 import { ProviderQueue, type ProviderQueueOptions } from '../queue/index.js';
 import type { HansaConfig } from '../config/index.js';
@@ -46,6 +46,8 @@ export interface RemoteContext {
   /** Spans to mask in a stricter request: glossary terms with what to put back. */
   readonly spansOf: (segment: Segment) => MaskSpan[];
   readonly journal: ProviderJournal;
+  /** Hash of the glossary for this language pair, when the project has one. */
+  readonly glossaryVersion: string | undefined;
   /** Why a target is refused; empty when it passes. */
   readonly gate: (segment: Segment, target: string) => readonly Refusal[];
 }
@@ -94,14 +96,29 @@ interface ConfiguredLimits {
 }
 
 /** Segments of `pending` this provider has not answered yet (those would be sent). */
-export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segment>, context: { sourceLanguage: string; lang: string; journal: ProviderJournal }): Segment[] {
-  return [...pending.values()].filter((segment) => context.journal.get(journalKey({ provider: provider.name, sourceLanguage: context.sourceLanguage, targetLanguage: context.lang, source: segment.source })) === undefined);
+export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segment>, context: { sourceLanguage: string; lang: string; journal: ProviderJournal; glossaryVersion: string | undefined }): Segment[] {
+  return [...pending.values()].filter((segment) => context.journal.get(journalKey(journalRequest(provider, context, segment.source))) === undefined);
+}
+
+/**
+ * What decides an answer, as the journal keys it: provider, model, languages, the text sent,
+ * and the glossary the provider was given; a changed glossary or model asks again.
+ */
+function journalRequest(provider: Provider, context: { sourceLanguage: string; lang: string; glossaryVersion: string | undefined }, source: string): JournalRequest {
+  return {
+    provider: provider.name,
+    ...(provider.model === undefined ? {} : { model: provider.model }),
+    sourceLanguage: context.sourceLanguage,
+    targetLanguage: context.lang,
+    source,
+    ...(context.glossaryVersion === undefined || provider.capabilities.glossary === 'none' ? {} : { glossaryVersion: context.glossaryVersion }),
+  };
 }
 
 /** Translate `pending` with one paid provider; accepted segments move to `accepted`. */
 export async function translateRemotely(provider: Provider, pending: Map<string, Segment>, accepted: Map<string, Accepted>, context: RemoteContext): Promise<void> {
-  const { sourceLanguage, lang } = context;
-  const keyOf = (source: string): string => journalKey({ provider: provider.name, sourceLanguage, targetLanguage: lang, source });
+  const { lang } = context;
+  const keyOf = (source: string): string => journalKey(journalRequest(provider, context, source));
   const refusals = new Map<string, readonly Refusal[]>();
   const accept = (segment: Segment, target: string, origin: string): boolean => {
     const refused = context.gate(segment, target);
@@ -180,7 +197,7 @@ async function answers(
       await journal.append(
         results.flatMap((result) => {
           const item = bySegment.get(result.id);
-          return item === undefined ? [] : [journalRecord({ provider: provider.name, sourceLanguage, targetLanguage: lang, source: journaledSource(item.request) }, { target: result.target, origin: result.origin })];
+          return item === undefined ? [] : [journalRecord(journalRequest(provider, context, journaledSource(item.request)), { target: result.target, origin: result.origin })];
         }),
       );
       return results;

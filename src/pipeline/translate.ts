@@ -9,6 +9,7 @@
  * 4. Outputs are written atomically; a bad source file is reported and skipped.
  */
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ProviderName } from '../providers/index.js';
 import { createCopyProvider, createPseudoProvider, localCapabilities, type Provider } from '../providers/index.js';
@@ -269,7 +270,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       return checker.check(hitsOf(segment), plainText(target)).map((finding) => ({ code: 'glossary_not_kept', message: `${finding.code}: ${finding.term}` }));
     };
     const spansOf = (segment: Segment): MaskSpan[] => maskSpans(hitsOf(segment), terminology, lang);
-    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget });
+    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget, glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang) });
     if (checker !== undefined) {
       for (const { sourcePath, document } of documents) {
         for (const segment of document.segments) {
@@ -481,6 +482,7 @@ async function runChain(
     openJournal: () => Promise<ProviderJournal>;
     gate: (segment: Segment, target: string) => readonly Refusal[];
     budget: { readonly limit: number | undefined; spent: number };
+    glossaryVersion: string | undefined;
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   const { config } = context.project;
@@ -494,7 +496,7 @@ async function runChain(
     if (!isLocal) {
       const journal = context.dryRun ? undefined : await context.openJournal();
       // Answers already journaled cost nothing again: only the rest is counted and sent.
-      const toSend = journal === undefined ? [...pending.values()] : unanswered(provider, pending, { sourceLanguage: config.sourceLanguage, lang: context.lang, journal });
+      const toSend = journal === undefined ? [...pending.values()] : unanswered(provider, pending, { sourceLanguage: config.sourceLanguage, lang: context.lang, journal, glossaryVersion: context.glossaryVersion });
       const chars = toSend.reduce((sum, segment) => sum + segment.characters, 0);
       const cost = (chars / 1_000_000) * limits.capabilities.pricePerMillionCharacters;
       characters += chars;
@@ -517,6 +519,7 @@ async function runChain(
         termsOf: context.termsOf,
         spansOf: context.spansOf,
         journal: journal ?? (await context.openJournal()),
+        glossaryVersion: context.glossaryVersion,
         gate: context.gate,
       });
       continue;
@@ -632,6 +635,15 @@ function segmentTerms(hits: readonly TermHit[], terminology: Terminology | undef
     const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
     return [{ source: hit.term, text: hit.text, doNotTranslate: entry.doNotTranslate, ...(target === undefined ? {} : { target }) }];
   });
+}
+
+/** A hash of what the glossary says for one language pair; undefined without a glossary. */
+function glossaryVersion(terminology: Terminology | undefined, sourceLanguage: string, lang: string): string | undefined {
+  if (terminology === undefined) return undefined;
+  const lines = terminology.glossary.entries
+    .map((entry) => JSON.stringify([entry.terms[sourceLanguage] ?? [], entry.terms[lang] ?? [], entry.doNotTranslate, entry.caseSensitive]))
+    .sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** Glossary terms of a segment to mask in a stricter request, with the text to put back. */

@@ -144,6 +144,7 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
   const doFetch = options.fetch ?? fetch;
   return {
     name: 'openai',
+    model: options.model,
     capabilities: {
       languages: 'any',
       markup: 'xml',

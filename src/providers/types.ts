@@ -80,6 +80,8 @@ export interface ProviderUsage {
 /** A translation source. */
 export interface Provider {
   readonly name: string;
+  /** The model answering, for providers that have several (an LLM): part of the journal key. */
+  readonly model?: string;
   readonly capabilities: ProviderCapabilities;
   translate(request: TranslationRequest): Promise<TranslationResult[]>;
   /** Characters used and allowed this billing period, for providers that tell (DeepL `/v2/usage`); undefined when the account does not count characters. */

@@ -2,7 +2,7 @@
  * The validation gate and the run's limits, through the real `hansa` executable against the
  * OpenAI-compatible mock on 127.0.0.1.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filesBelow, hansa, sampleProject } from '../helpers/cli.js';
@@ -114,5 +114,31 @@ describe('provider usage', () => {
     } finally {
       await deepl.close();
     }
+  });
+});
+
+describe('journal key', () => {
+  it('asks again when the model or the glossary changes, and never otherwise', async () => {
+    const dir = await sampleProject();
+    const glossary = 'pl,en\nCentrum Rozwoju Talentów,Talent Development Centre\n';
+    await mkdir(path.join(dir, 'glossary'), { recursive: true });
+    await writeFile(path.join(dir, 'glossary/terms.csv'), glossary);
+    const run = (model = 'test-model') => hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en'], { env: { ...env(), OPENAI_MODEL: model } });
+    const sentSegments = (): number => mock.requests.reduce((sum, _, index) => sum + userSegments(index).length, 0);
+    expect((await run()).code).toBe(0);
+    const first = sentSegments();
+    expect(first).toBeGreaterThan(0);
+    // Segment files hold the answers now; without them the journal alone must serve the rerun.
+    await rm(path.join(dir, 'translations'), { recursive: true });
+    expect((await run()).code).toBe(0);
+    expect(sentSegments()).toBe(first);
+    await rm(path.join(dir, 'translations'), { recursive: true });
+    await writeFile(path.join(dir, 'glossary/terms.csv'), `${glossary}Gdański Urząd Pracy,Gdańsk Labour Office\n`);
+    expect((await run()).code).toBe(0);
+    expect(sentSegments()).toBeGreaterThanOrEqual(2 * first);
+    await rm(path.join(dir, 'translations'), { recursive: true });
+    const beforeModel = sentSegments();
+    expect((await run('other-model')).code).toBe(0);
+    expect(sentSegments()).toBeGreaterThanOrEqual(beforeModel + first);
   });
 });
