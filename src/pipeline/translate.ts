@@ -22,7 +22,7 @@ import { checkSegment } from '../qa/checks.js';
 import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
-import { draftFile, filled, fileSegmentsOf, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { draftFile, filled, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, writeArticle, type Override } from './build.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
@@ -236,16 +236,18 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     const pending = new Map<string, Segment>();
     const fuzzy = new Map<string, MemoryMatch[]>();
     for (const store of stores) {
-      const stored = fileSegmentsOf(store.document, store.current);
-      store.document.segments.forEach((segment, index) => {
-        const entry = stored[index];
-        if (entry === undefined || !isOpen(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
+      // Neighbours as the segment file orders them, the same order the memory was built in.
+      const inFile = segmentsOf(store.current);
+      const byHash = new Map(store.document.segments.map((segment) => [segment.id, segment]));
+      inFile.forEach((entry, index) => {
+        const segment = byHash.get(hashOf(entry.id));
+        if (segment === undefined || !isOpen(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
         const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
         if (tag !== undefined) {
           accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
           return;
         }
-        const matches = memory.lookup({ source: segment.source, document: store.sourcePath, previous: store.document.segments[index - 1]?.source, next: store.document.segments[index + 1]?.source }, { threshold: config.memory.fuzzyThreshold });
+        const matches = memory.lookup({ source: segment.source, document: store.sourcePath, previous: inFile[index - 1]?.source, next: inFile[index + 1]?.source }, { threshold: config.memory.fuzzyThreshold });
         const best = matches[0];
         if (best !== undefined && best.kind !== 'fuzzy') {
           accepted.set(segment.id, { target: best.target, origin: best.kind === 'in-context' ? 'tm:in-context' : 'tm:exact' });
