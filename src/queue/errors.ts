@@ -235,7 +235,10 @@ export function classifyHttpError(
   if (googleError === 'quota_exhausted') return new QuotaExhaustedError(`${provider}: quota exhausted (HTTP ${status})${detail}`, options);
   if (googleError === 'rate_limited') return new RateLimitError(`${provider}: rate limited (HTTP ${status})${detail}`, options);
   if (googleError === 'payload_too_large') return new PayloadTooLargeError(`${provider}: request too large (HTTP ${status})${detail}`, options);
-  if (status === 456 || (status === 403 && codeText === '403001') || (status === 429 && codeText === 'insufficient_quota')) {
+  // LibreTranslate bans a client that keeps breaking its limits (403 "Too many request limits
+  // violations") until an operator lifts it: as good as a spent quota.
+  const libreBan = status === 403 && message !== undefined && /too many request limits violations/i.test(message);
+  if (status === 456 || (status === 403 && codeText === '403001') || (status === 429 && codeText === 'insufficient_quota') || libreBan) {
     return new QuotaExhaustedError(`${provider}: quota exhausted (HTTP ${status})${detail}`, options);
   }
   if (status === 429) return new RateLimitError(`${provider}: rate limited (HTTP 429)${detail}`, options);

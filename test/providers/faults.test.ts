@@ -21,37 +21,78 @@ import type { TagMangling } from '../helpers/mock-http.js';
 
 type Fault = { kind: 'hang' } | { kind: 'tags'; how: TagMangling };
 
+/** Faults every service has, named once; each harness says how its mock produces them. */
+type CommonFault = 'retry-after' | 'rate-limit' | 'server-error' | 'malformed' | 'truncated' | 'quota';
+
 interface Harness {
   readonly provider: Provider;
   readonly requests: () => number;
   /** Requests one good translation takes (LibreTranslate pivots pl → en → sv). */
   readonly perRun: number;
   readonly inject: (fault: Fault) => void;
+  /** Queue the service's own form of a common fault for the next request. */
+  readonly fail: (fault: CommonFault) => void;
   readonly close: () => Promise<void>;
 }
 
 const harnesses: Record<string, () => Promise<Harness>> = {
   deepl: async () => {
     const mock = await startMockDeepl();
-    return { provider: createDeeplProvider({ authKey: mock.key, apiUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };
+    const fail = (fault: CommonFault): void => {
+      if (fault === 'quota') mock.faults.push({ kind: 'status', status: 456, body: { message: 'Quota for this billing period has been exceeded.' } });
+      else if (fault === 'retry-after') mock.faults.push({ kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '1' } });
+      else if (fault === 'rate-limit') mock.faults.push({ kind: 'status', status: 429, body: { message: 'Too many requests' } });
+      else if (fault === 'server-error') mock.faults.push({ kind: 'status', status: 503, body: { message: 'Service unavailable' } });
+      else mock.faults.push({ kind: fault === 'malformed' ? 'malformed' : 'short' });
+    };
+    return { provider: createDeeplProvider({ authKey: mock.key, apiUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), fail, close: () => mock.close() };
   },
   google: async () => {
     const mock = await startMockGoogle();
     // Google's own fault names; its "reorder" moves a whole code, which is legal, so a misnesting is asked for as a rename.
     const googleFault = (fault: Fault) => (fault.kind === 'hang' ? fault : { kind: fault.how === 'drop' ? ('drop-tags' as const) : ('rename-tags' as const) });
-    return { provider: createGoogleProvider({ apiKey: mock.key, baseUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(googleFault(fault)), close: () => mock.close() };
+    const fail = (fault: CommonFault): void => {
+      if (fault === 'quota') mock.faults.push({ kind: 'status', status: 403, reason: 'dailyLimitExceeded', message: 'Daily Limit Exceeded' });
+      else if (fault === 'retry-after') mock.faults.push({ kind: 'status', status: 429, headers: { 'retry-after': '1' } });
+      else if (fault === 'rate-limit') mock.faults.push({ kind: 'status', status: 403, reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' });
+      else if (fault === 'server-error') mock.faults.push({ kind: 'status', status: 500 });
+      else mock.faults.push({ kind: fault === 'malformed' ? 'malformed' : 'short' });
+    };
+    return { provider: createGoogleProvider({ apiKey: mock.key, baseUrl: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(googleFault(fault)), fail, close: () => mock.close() };
   },
   openai: async () => {
     const mock = await startMockOpenAi();
-    return { provider: createOpenAiProvider({ apiKey: mock.key, baseUrl: mock.url, model: 'm' }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };
+    const fail = (fault: CommonFault): void => {
+      if (fault === 'quota') mock.faults.push({ kind: 'quota' });
+      else if (fault === 'retry-after') mock.faults.push({ kind: 'status', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '1' } });
+      else if (fault === 'rate-limit') mock.faults.push({ kind: 'status', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } });
+      else if (fault === 'server-error') mock.faults.push({ kind: 'status', status: 503 });
+      else mock.faults.push({ kind: fault === 'malformed' ? 'malformed' : 'length' });
+    };
+    return { provider: createOpenAiProvider({ apiKey: mock.key, baseUrl: mock.url, model: 'm' }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), fail, close: () => mock.close() };
   },
   azure: async () => {
     const mock = await startMockAzure();
-    return { provider: createAzureProvider({ key: mock.key, endpoint: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };
+    const fail = (fault: CommonFault): void => {
+      if (fault === 'quota') mock.faults.push({ kind: 'status', status: 403, code: 403001, message: 'The operation is not allowed because the subscription has exceeded its free quota.' });
+      else if (fault === 'retry-after') mock.faults.push({ kind: 'status', status: 429, code: 429001, headers: { 'retry-after': '1' } });
+      else if (fault === 'rate-limit') mock.faults.push({ kind: 'status', status: 429, code: 429000 });
+      else if (fault === 'server-error') mock.faults.push({ kind: 'status', status: 500, code: 500000, message: 'An unexpected error occurred.' });
+      else mock.faults.push({ kind: fault === 'malformed' ? 'malformed' : 'short' });
+    };
+    return { provider: createAzureProvider({ key: mock.key, endpoint: mock.url }), perRun: 1, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), fail, close: () => mock.close() };
   },
   libretranslate: async () => {
     const mock = await startMockLibreTranslate();
-    return { provider: createLibreTranslateProvider({ url: mock.url }), perRun: 2, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), close: () => mock.close() };
+    const fail = (fault: CommonFault): void => {
+      // A public LibreTranslate bans a flooding client with 403 "Too many request limits violations".
+      if (fault === 'quota') mock.faults.push({ kind: 'status', status: 403, body: { error: 'Too many request limits violations' } });
+      else if (fault === 'retry-after') mock.faults.push({ kind: 'status', status: 429, body: { error: 'Slowdown: 1 per 1 second' } });
+      else if (fault === 'rate-limit') mock.faults.push({ kind: 'status', status: 429 });
+      else if (fault === 'server-error') mock.faults.push({ kind: 'status', status: 500, body: { error: 'Internal Server Error' } });
+      else mock.faults.push({ kind: fault === 'malformed' ? 'malformed' : 'short' });
+    };
+    return { provider: createLibreTranslateProvider({ url: mock.url }), perRun: 2, requests: () => mock.requests.length, inject: (fault) => mock.faults.push(fault), fail, close: () => mock.close() };
   },
 };
 
@@ -84,6 +125,25 @@ describe.each(Object.keys(harnesses))('%s under faults', (name) => {
     expect(outcome.results.map((result) => result.id)).toEqual(['a', 'b']);
     // The hung request, then the good run.
     expect(open.requests()).toBe(1 + open.perRun);
+  });
+
+  it.each(['retry-after', 'rate-limit', 'server-error', 'malformed', 'truncated'] as const)('retries after %s and gets every answer', async (fault) => {
+    open = await harnesses[name]!();
+    open.fail(fault);
+    const outcome = await run(open);
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.results.map((result) => result.id).sort()).toEqual(['a', 'b']);
+    expect(open.requests()).toBe(1 + open.perRun);
+  });
+
+  it('stops at a spent quota without retrying, so the chain can fail over', async () => {
+    open = await harnesses[name]!();
+    open.fail('quota');
+    const outcome = await run(open);
+    expect(outcome.results).toEqual([]);
+    expect(outcome.failures.map((failure) => failure.id).sort()).toEqual(['a', 'b']);
+    expect(new Set(outcome.failures.map((failure) => failure.code))).toEqual(new Set(['quota_exhausted']));
+    expect(open.requests()).toBe(1);
   });
 
   it.each(['drop', 'reorder', 'rename'] as const)('never lets codes that come back %s pass', async (how) => {
