@@ -8,7 +8,7 @@
  * 4. A bad file becomes an error entry; the others go on.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -20,8 +20,24 @@ import type { ExtractedDocument } from '../markdown/index.js';
 import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 
-/** Bump when extraction output changes shape or rules, so old caches are not trusted. */
-const extractionVersion = '1';
+/** Bump when extraction output changes shape, so old caches are not trusted. */
+const extractionVersion = '2';
+
+/**
+ * A fingerprint of the code that decides extraction (Markdown, segmentation rules), so a
+ * cache written by another version of Hansa is never trusted, even when nobody bumped
+ * `extractionVersion`: a changed abbreviation list must re-segment every file.
+ */
+const codeFingerprint: string = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256');
+  for (const dir of [path.join(here, '..', 'markdown'), path.join(here, '..', 'segment')]) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(js|ts|json)$/.test(file)).sort();
+    for (const file of files) hash.update(file).update(readFileSync(path.join(dir, file)));
+  }
+  hash.update(readFileSync(path.join(here, `extract-file${path.extname(fileURLToPath(import.meta.url))}`)));
+  return hash.digest('hex');
+})();
 
 const manifestSchema = z.object({
   key: z.string(),
@@ -63,7 +79,7 @@ export interface ExtractRun {
 export function extractContext(project: Project): ExtractContext {
   const { sourceLanguage, frontmatter } = project.config;
   const key = createHash('sha256')
-    .update(JSON.stringify({ extractionVersion, sourceLanguage, keys: frontmatter.translatable }))
+    .update(JSON.stringify({ extractionVersion, codeFingerprint, sourceLanguage, keys: frontmatter.translatable }))
     .digest('hex');
   const root = contentRoot(project);
   return {

@@ -241,12 +241,13 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       const byHash = new Map(store.document.segments.map((segment) => [segment.id, segment]));
       inFile.forEach((entry, index) => {
         const segment = byHash.get(hashOf(entry.id));
-        if (segment === undefined || !isOpen(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
+        if (segment === undefined || !refreshable(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
         const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
         if (tag !== undefined) {
           accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
           return;
         }
+        if (!isOpen(entry)) return;
         const matches = memory.lookup({ source: segment.source, document: store.sourcePath, previous: inFile[index - 1]?.source, next: inFile[index + 1]?.source }, { threshold: config.memory.fuzzyThreshold });
         const best = matches[0];
         if (best !== undefined && best.kind !== 'fuzzy') {
@@ -348,6 +349,16 @@ function withoutKey<T extends object, K extends keyof T>(value: T, key: K): Omit
   return copy;
 }
 
+/** A tag translated from the locale resources, not touched by a person since: it follows the resources. */
+function isFromLocale(segment: StoreSegment): boolean {
+  return segment.origin === 'locale' && segment.state === 'translated';
+}
+
+/** A segment the run may (re)translate: open, or a tag that follows the locale resources. */
+function refreshable(segment: StoreSegment): boolean {
+  return isOpen(segment) || isFromLocale(segment);
+}
+
 /** Base segment hash of a store id (`abc…-2` → `abc…`). */
 function hashOf(storeId: string): string {
   return storeId.replace(/-\d+$/, '');
@@ -356,8 +367,9 @@ function hashOf(storeId: string): string {
 /** Open segments get what the run accepted for their source (machine, memory, tags), or memory suggestions. */
 function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fuzzy: ReadonlyMap<string, readonly MemoryMatch[]>): SegmentFile {
   return updateSegments(file, (segment) => {
-    if (!isOpen(segment)) return segment;
     const entry = accepted.get(hashOf(segment.id));
+    if (isFromLocale(segment)) return entry?.origin === 'locale' ? { ...segment, target: entry.target } : segment;
+    if (!isOpen(segment)) return segment;
     if (entry !== undefined && entry.synthetic !== true) return filled(segment, entry);
     const matches = fuzzy.get(hashOf(segment.id)) ?? [];
     const memory = matches.filter((match) => match.codesMatch).map((match): Suggestion => ({ kind: 'memory', source: match.source, target: match.target, origin: `tm:fuzzy:${match.score}`, similarity: match.score, state: match.state }));
