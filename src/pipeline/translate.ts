@@ -231,7 +231,8 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     }
     // 2. Leverage: tags from locale resources, then the memory (in context, exact); fuzzy
     //    matches become suggestions. Each distinct source is looked up and sent once.
-    const memory = await loadMemory(project, lang, stores.map((store) => store.current), stores.flatMap((store) => store.retired));
+    const others = await otherSegmentFiles(project, lang, new Set(stores.map((store) => store.absolute)));
+    const memory = await loadMemory(project, lang, [...stores.map((store) => store.current), ...others], stores.flatMap((store) => store.retired));
     const accepted = new Map<string, Accepted>();
     const pending = new Map<string, Segment>();
     const fuzzy = new Map<string, MemoryMatch[]>();
@@ -436,6 +437,23 @@ async function loadMemory(project: Project, lang: string, files: readonly Segmen
     });
   }
   return memory;
+}
+
+/**
+ * Segment files of `lang` this run does not process: documents left out of the run, and
+ * documents deleted since (their translations are memory now, not rubbish). A file that
+ * cannot be read is left for the run that processes its document to report.
+ */
+async function otherSegmentFiles(project: Project, lang: string, processed: ReadonlySet<string>): Promise<SegmentFile[]> {
+  const dir = path.resolve(project.cwd, project.config.translationsDir, lang);
+  const out: SegmentFile[] = [];
+  for (const file of await listFiles(dir, ['**/*.xlf']).catch(() => [])) {
+    const absolute = path.join(dir, file);
+    if (processed.has(absolute)) continue;
+    const read = await readSegmentFile(absolute, displayPath(project, absolute)).catch(() => undefined);
+    if (read !== undefined) out.push(read);
+  }
+  return out;
 }
 
 /** Translations from the project's TMX files and the retired file of `lang`. */
