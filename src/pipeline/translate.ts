@@ -142,7 +142,14 @@ export function createProviders(
       }
       case 'openai':
         // Local servers (Ollama, vLLM, llama.cpp) need no key, but every server needs a model.
-        return createOpenAiProvider({ apiKey: env['OPENAI_API_KEY'], baseUrl: env['OPENAI_BASE_URL'], model: credential('OPENAI_MODEL', 'openai') });
+        return createOpenAiProvider({
+          apiKey: env['OPENAI_API_KEY'],
+          baseUrl: env['OPENAI_BASE_URL'],
+          // OPENAI_MODEL wins over the config, so one CI job can try another model.
+          model: env['OPENAI_MODEL']?.trim() || project.config.providerOptions.openai?.model || credential('OPENAI_MODEL', 'openai'),
+          temperature: project.config.providerOptions.openai?.temperature,
+          languageVariants: project.config.languageVariants,
+        });
       case 'libretranslate':
         return createLibreTranslateProvider({ url: credential('LIBRETRANSLATE_URL', 'libretranslate'), apiKey: env['LIBRETRANSLATE_API_KEY'] });
       case 'google': {

@@ -30,6 +30,8 @@ export interface OpenAiOptions {
   readonly temperature?: number | undefined;
   /** Price in euro per million source characters; default `0`. */
   readonly pricePerMillionCharacters?: number | undefined;
+  /** Regional variant to name in the prompt per target language (`en` → `en-GB`: "British English"). */
+  readonly languageVariants?: Readonly<Record<string, string>> | undefined;
   /** `fetch` to use; default the global one. */
   readonly fetch?: typeof fetch;
 }
@@ -95,9 +97,9 @@ function glossaryLines(segments: readonly SegmentRequest[]): string[] {
 }
 
 /** The system prompt for a request. */
-export function systemPrompt(request: TranslationRequest): string {
+export function systemPrompt(request: TranslationRequest, variants: Readonly<Record<string, string>> = {}): string {
   const source = languageLabel(request.sourceLanguage);
-  const target = languageLabel(request.targetLanguage);
+  const target = languageLabel(variants[request.targetLanguage] ?? request.targetLanguage);
   const lines = [
     `You are a professional translator. Translate from ${source} into ${target}.`,
     'The user message is JSON: {"segments": [{"id": …, "text": …}]}. Translate the "text" of every segment.',
@@ -163,7 +165,7 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
         model,
         temperature,
         messages: [
-          { role: 'system', content: systemPrompt(request) },
+          { role: 'system', content: systemPrompt(request, options.languageVariants) },
           { role: 'user', content: JSON.stringify({ segments: unique }) },
         ],
         response_format: { type: 'json_schema', json_schema: { name: 'translations', strict: true, schema: translationsSchema } },

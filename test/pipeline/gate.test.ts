@@ -142,3 +142,16 @@ describe('journal key', () => {
     expect(sentSegments()).toBeGreaterThanOrEqual(beforeModel + first);
   });
 });
+
+describe('openai settings from the config', () => {
+  it('takes the model and temperature from providerOptions, and names the English variant in the prompt', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ providerOptions: { openai: { model: 'config-model', temperature: 0.3 } } }));
+    const withoutModel = Object.fromEntries(Object.entries(env()).filter(([name]) => name !== 'OPENAI_MODEL'));
+    const result = await hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en'], { env: withoutModel });
+    expect(result.code).toBe(0);
+    const sent = mock.requests[0]?.body;
+    expect(sent).toMatchObject({ model: 'config-model', temperature: 0.3 });
+    expect(sent?.messages?.find((message) => message.role === 'system')?.content).toContain('British English (en-GB)');
+  });
+});
