@@ -18,7 +18,7 @@ const compounding = new Set(['sv', 'da', 'nb', 'no', 'nn', 'de', 'fi', 'et', 'is
 import { compileTerms } from './compile.js';
 import { TermIndex, type CompiledTerm, type TermHit } from './match.js';
 import { foldKey, tokenize, type FoldOptions } from './text.js';
-import type { Glossary, GlossaryEntry } from './types.js';
+import { termsIn, type Glossary, type GlossaryEntry } from './types.js';
 
 /** A terminology problem in one target segment. */
 export interface TermFinding {
@@ -88,7 +88,7 @@ export class TerminologyChecker {
         if (!containsVerbatim(target, hit.term, { caseSensitive: entry.caseSensitive })) findings.push({ code: 'dnt_missing', entryId: entry.id, term: hit.term, expected: [hit.term] });
         continue;
       }
-      const expected = (entry.terms[this.#lang] ?? []).filter((term) => term.status !== 'deprecated').map((term) => term.text);
+      const expected = termsIn(entry, this.#lang).filter((term) => term.status !== 'deprecated').map((term) => term.text);
       if (expected.length === 0 || present.has(entry.id)) continue;
       if (keys.some((key) => inCompound(key, this.#compoundForms.get(entry.id) ?? []))) continue;
       findings.push({ code: 'term_missing', entryId: entry.id, term: hit.term, expected });

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../files/index.js';
 import type { CompiledTerm, CompiledWord } from './match.js';
 import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary, releaseDictionary } from './morphology.js';
 import { isAcronym, termWords } from './text.js';
-import type { Glossary, TermStatus } from './types.js';
+import { termsIn, type Glossary, type TermStatus } from './types.js';
 
 /** Options of `compileTerms`. */
 export interface CompileOptions {
@@ -32,7 +32,7 @@ const compileVersion = '2';
 export async function compileTerms(glossary: Glossary, lang: string, options: CompileOptions = {}): Promise<CompiledTerm[]> {
   const statuses = options.statuses ?? ['preferred', 'admitted'];
   const plan = glossary.entries.flatMap((entry) =>
-    (entry.terms[lang] ?? [])
+    termsIn(entry, lang)
       .filter((term) => statuses.includes(term.status))
       .flatMap((term) => {
         const { words, separators } = termWords(term.text);

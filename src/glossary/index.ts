@@ -2,6 +2,7 @@
  * Terminology: glossaries (CSV, TBX), Polish-aware matching, target checks.
  */
 export type { Glossary, GlossaryEntry, Term, TermStatus } from './types.js';
+export { termsIn } from './types.js';
 export { TermIndex, type CompiledTerm, type CompiledWord, type TermHit } from './match.js';
 export { compileTerms, type CompileOptions } from './compile.js';
 export { TerminologyChecker, containsVerbatim, type TermFinding } from './check.js';

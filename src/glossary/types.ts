@@ -37,3 +37,11 @@ export interface Glossary {
   readonly languages: readonly string[];
   readonly entries: readonly GlossaryEntry[];
 }
+
+/**
+ * An entry's terms in `lang`; a regional variant (`en-GB`) falls back to its language's
+ * terms when the glossary has no column of its own, so a variant target keeps the glossary.
+ */
+export function termsIn(entry: GlossaryEntry, lang: string): readonly Term[] {
+  return entry.terms[lang] ?? entry.terms[lang.split(/[-_]/)[0] ?? lang] ?? [];
+}

@@ -157,6 +157,37 @@ export class ProviderJournal {
    * `line` and `data.reason`).
    */
   static async open(file: string): Promise<ProviderJournal> {
+    const { bytes, records, goodLength } = await ProviderJournal.#read(file);
+    await mkdir(path.dirname(file), { recursive: true });
+    const handle = await open(file, 'a');
+    try {
+      if (bytes === undefined) {
+        await syncDirectory(path.dirname(file));
+      } else if (goodLength < bytes.length) {
+        await handle.truncate(goodLength);
+        await handle.sync();
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    const journal = new ProviderJournal(file, handle);
+    for (const record of records) if (!journal.#records.has(record.key)) journal.#records.set(record.key, record);
+    return journal;
+  }
+
+  /**
+   * The journal's answers without opening it for writing (a dry run writes nothing, not even
+   * a repaired tail): the first answer of each key, as `open` would serve it.
+   */
+  static async peek(file: string): Promise<ReadonlyMap<string, JournalRecord>> {
+    const { records } = await ProviderJournal.#read(file);
+    const map = new Map<string, JournalRecord>();
+    for (const record of records) if (!map.has(record.key)) map.set(record.key, record);
+    return map;
+  }
+
+  static async #read(file: string): Promise<{ bytes: Buffer | undefined; records: JournalRecord[]; goodLength: number }> {
     let bytes: Buffer | undefined;
     try {
       bytes = await readFile(file);
@@ -193,22 +224,7 @@ export class ProviderJournal {
         start = lineEnd + 1;
       }
     }
-    await mkdir(path.dirname(file), { recursive: true });
-    const handle = await open(file, 'a');
-    try {
-      if (bytes === undefined) {
-        await syncDirectory(path.dirname(file));
-      } else if (goodLength < bytes.length) {
-        await handle.truncate(goodLength);
-        await handle.sync();
-      }
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    const journal = new ProviderJournal(file, handle);
-    for (const record of records) if (!journal.#records.has(record.key)) journal.#records.set(record.key, record);
-    return journal;
+    return { bytes, records, goodLength };
   }
 
   /** Path of the journal file. */

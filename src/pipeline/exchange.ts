@@ -13,13 +13,13 @@ import { InputError } from '../errors/index.js';
 import { decodeUtf8, writeFileAtomic } from '../files/index.js';
 import { readTarget } from '../markdown/index.js';
 import { readPo, writePo } from '../formats/po.js';
-import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxEntry, type TmxFile } from '../formats/tmx.js';
+import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment } from '../formats/types.js';
 import { displayPath, type Project } from './project.js';
 import { filled, isOpen, updateSegments } from './store.js';
-import { retiredPath } from './translate.js';
+import { retireSegments } from './retired.js';
 import { loadWorkspace, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';
@@ -236,33 +236,4 @@ async function copyToMemory(project: Project, absolute: string): Promise<string>
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
-/**
- * Add translations whose source is gone to `translations/<lang>/retired.tmx` (DESIGN §8.1),
- * as `hansa extract`/`translate` do when they rewrite a segment file: an import rewrites it
- * too, reconciled with the current source, so without this a paragraph the author deleted
- * since the last extract would lose its (reviewed) translation. Same entries, same order as
- * the translate pipeline writes them, so a later run finds nothing new to add.
- */
-async function retireSegments(project: Project, lang: string, segments: readonly StoreSegment[]): Promise<void> {
-  const leaving = segments.filter((segment) => segment.target !== undefined && segment.target !== '');
-  if (leaving.length === 0) return;
-  const { config } = project;
-  const file = retiredPath(project, lang);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
-  const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
-  const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
-  let added = 0;
-  for (const segment of leaving) {
-    const key = `${segment.source}\u0000${segment.target ?? ''}`;
-    // As translate.ts: TMX cannot hold characters XML forbids (XLIFF 2 writes them as <cp>).
-    if (seen.has(key) || notXmlText.test(key.replace('\u0000', ''))) continue;
-    seen.add(key);
-    added += 1;
-    entries.push({ id: segment.id, source: segment.source, target: segment.target ?? '', sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
-  }
-  if (added > 0) await writeFileAtomic(file, writeTmx(entries));
-}

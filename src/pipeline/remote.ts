@@ -96,7 +96,7 @@ interface ConfiguredLimits {
 }
 
 /** Segments of `pending` this provider has not answered yet (those would be sent). */
-export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segment>, context: { sourceLanguage: string; lang: string; journal: ProviderJournal; glossaryVersion: string | undefined }): Segment[] {
+export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segment>, context: { sourceLanguage: string; lang: string; journal: Pick<ProviderJournal, 'get'>; glossaryVersion: string | undefined }): Segment[] {
   return [...pending.values()].filter((segment) => context.journal.get(journalKey(journalRequest(provider, context, segment.source))) === undefined);
 }
 

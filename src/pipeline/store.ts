@@ -151,21 +151,31 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
   for (const unit of previous.units) for (const part of unit.parts) if ('segment' in part) old.set(part.segment.id, part.segment);
   const used = new Set<string>();
   const dropped: StoreSegment[] = [];
-  const draftIds = new Set<string>();
-  for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) draftIds.add(part.segment.id);
+  const sameSource = assignRepeats(draft, old);
+  const assigned = new Set([...sameSource.values()].map((segment) => segment.id));
+  const restorable = restorableBySource(old);
   // Translations whose segment is gone: candidates for a changed segment, else retired.
   // A segment without a target of its own still counts when it holds the `previous`
   // suggestion of an earlier change: a source edited twice with no translation in between
   // must not drop the human translation it was offered (found by the workflow property test).
-  const orphans = [...old.values()].filter((segment) => !draftIds.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0));
+  const orphans = [...old.values()].filter((segment) => !assigned.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0));
   const units = draft.units.map((unit) => ({
     ...unit,
     parts: unit.parts.map((part): UnitPart => {
       if (!('segment' in part)) return part;
-      const before = old.get(part.segment.id);
-      if (before !== undefined && before.source === part.segment.source) {
+      const before = sameSource.get(part.segment.id);
+      if (before !== undefined) {
         used.add(before.id);
         return { segment: { ...part.segment, ...carried(before) } };
+      }
+      // An edit undone: the translation this very source had is still held as a `previous`
+      // suggestion by the segment that replaced it; it comes back as it was.
+      const restored = restorable.get(part.segment.source);
+      if (restored !== undefined) {
+        restorable.delete(part.segment.source);
+        if (!hasTarget(restored.holder) && previousOf(restored.holder).length === 1) used.add(restored.holder.id);
+        const { suggestion } = restored;
+        return { segment: { ...part.segment, target: suggestion.target, state: suggestion.state ?? 'translated', origin: suggestion.origin } };
       }
       const match = closestOrphan(part.segment, orphans, used, previous.sourceLanguage);
       if (match === undefined) return part;
@@ -192,6 +202,58 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
     ...dropped,
   ].filter(hasTarget);
   return { file: { ...draft, units }, retired };
+}
+
+/**
+ * Old segments carried over unchanged, by new segment id. Ids of a repeated sentence are
+ * positional (`hash`, `hash-2` …), so when a document loses occurrences of a sentence, the
+ * occurrences kept are the best translated ones (reviewed or final first), in their order,
+ * not merely the first ones: deleting the first of two paragraphs must not hand the
+ * second's reviewed translation to the memory and the first's machine one to the page.
+ */
+function assignRepeats(draft: SegmentFile, old: ReadonlyMap<string, StoreSegment>): Map<string, StoreSegment> {
+  const baseOf = (id: string): string => id.replace(/-\d+$/, '');
+  const newByBase = new Map<string, StoreSegment[]>();
+  for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) pushTo(newByBase, baseOf(part.segment.id), part.segment);
+  const oldByBase = new Map<string, StoreSegment[]>();
+  for (const segment of old.values()) pushTo(oldByBase, baseOf(segment.id), segment);
+  const out = new Map<string, StoreSegment>();
+  for (const [base, fresh] of newByBase) {
+    const earlier = (oldByBase.get(base) ?? []).filter((segment) => fresh.some((item) => item.source === segment.source));
+    const kept =
+      earlier.length <= fresh.length
+        ? earlier
+        : earlier
+            .map((segment, order) => ({ segment, order }))
+            .sort((a, b) => rankOf(b.segment) + (hasTarget(b.segment) ? 1 : 0) - (rankOf(a.segment) + (hasTarget(a.segment) ? 1 : 0)) || a.order - b.order)
+            .slice(0, fresh.length)
+            .sort((a, b) => a.order - b.order)
+            .map((item) => item.segment);
+    kept.forEach((segment, index) => {
+      const target = fresh[index];
+      if (target !== undefined && target.source === segment.source) out.set(target.id, segment);
+    });
+  }
+  return out;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** `previous` suggestions by their source: the translations an undone edit brings back. */
+function restorableBySource(old: ReadonlyMap<string, StoreSegment>): Map<string, { holder: StoreSegment; suggestion: Suggestion }> {
+  const out = new Map<string, { holder: StoreSegment; suggestion: Suggestion }>();
+  for (const holder of old.values()) {
+    for (const suggestion of previousOf(holder)) {
+      const best = out.get(suggestion.source);
+      const rank = (item: Suggestion): number => stateRank(item.state ?? 'translated');
+      if (best === undefined || rank(suggestion) > rank(best.suggestion)) out.set(suggestion.source, { holder, suggestion });
+    }
+  }
+  return out;
 }
 
 function hasTarget(segment: StoreSegment): boolean {

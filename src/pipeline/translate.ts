@@ -19,19 +19,20 @@ import { listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/ind
 import { writeFeed } from '../publish/index.js';
 import { HansaError } from '../errors/index.js';
 import { checkSegment } from '../qa/checks.js';
-import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
+import { readTmx } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
 import { draftFile, filled, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, writeArticle, type Override } from './build.js';
+import { retiredPath, retireSegments } from './retired.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
-import { TerminologyChecker, createTermIndex, loadGlossaries, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
+import { TerminologyChecker, createTermIndex, loadGlossaries, termsIn, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
 import type { SegmentTerm } from '../providers/index.js';
 import { createAzureProvider, createDeeplProvider, createLibreTranslateProvider, createOpenAiProvider } from '../providers/index.js';
 import { createGoogleProvider } from '../providers/index.js';
-import { ProviderJournal } from '../memory/journal.js';
+import { ProviderJournal, type JournalRecord } from '../memory/journal.js';
 import { InputError } from '../errors/index.js';
 import { gateFindings } from '../qa/checks.js';
 import { providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type Refusal } from './remote.js';
@@ -124,7 +125,7 @@ export function createProviders(
         const glossaryEntries = async (lang: string): Promise<{ source: string; target: string }[]> => {
           const { entries } = await (glossary ??= loadGlossaries(project.cwd, { globs: project.config.glossary.files, sourceLanguage: project.config.sourceLanguage }));
           return entries.flatMap((entry) => {
-            const preferred = (entry.terms[lang] ?? entry.terms[lang.split('-')[0] ?? lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
+            const preferred = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
             const sources = (entry.terms[project.config.sourceLanguage] ?? []).filter((term) => term.status !== 'deprecated');
             return sources.flatMap((term) => {
               const target = entry.doNotTranslate ? term.text : preferred;
@@ -190,6 +191,10 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
   const languages = options.targetLanguages ?? config.targetLanguages;
   const providers = mode === 'extract' ? [] : createProviders(project, options.providers ?? config.providers, options.env ?? process.env, { dryRun });
   const openJournal = (): Promise<ProviderJournal> => (journalHolder.opened ??= ProviderJournal.open(path.join(cacheRoot(project), 'journal.jsonl')));
+  // A dry run reads the journal (what was paid for costs nothing again) but never writes it.
+  let peeked: Promise<{ get(key: string): JournalRecord | undefined }> | undefined;
+  const peekJournal = (): Promise<{ get(key: string): JournalRecord | undefined }> =>
+    (peeked ??= ProviderJournal.peek(path.join(cacheRoot(project), 'journal.jsonl')).then((records) => ({ get: (key: string) => records.get(key) })));
   // Euro spent (by the providers' prices) so far in this run, against `config.budget`.
   const budget = { limit: config.budget, spent: 0 };
   const extraction = await extractProject(project, {
@@ -259,7 +264,10 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
         const matches = memory.lookup({ source: segment.source, document: store.sourcePath, previous: inFile[index - 1]?.source, next: inFile[index + 1]?.source }, { threshold: config.memory.fuzzyThreshold });
         const best = matches[0];
         if (best !== undefined && best.kind !== 'fuzzy') {
-          accepted.set(segment.id, { target: best.target, origin: best.kind === 'in-context' ? 'tm:in-context' : 'tm:exact' });
+          // A machine translation found in another segment file stays what it is: a rerun after a
+          // kill then gives the same segment files as an uninterrupted run (DESIGN §8.2).
+          const origin = best.origin.startsWith('mt:') ? best.origin : best.kind === 'in-context' ? 'tm:in-context' : 'tm:exact';
+          accepted.set(segment.id, { target: best.target, origin });
           return;
         }
         if (matches.length > 0) fuzzy.set(segment.id, matches);
@@ -281,7 +289,20 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       return checker.check(hitsOf(segment), plainText(target)).map((finding) => ({ code: 'glossary_not_kept', message: `${finding.code}: ${finding.term}` }));
     };
     const spansOf = (segment: Segment): MaskSpan[] => maskSpans(hitsOf(segment), terminology, lang);
-    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget, glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang) });
+    const firstFinding = findings.length;
+    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget, glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang), peekJournal });
+    // A refused machine answer is about a sentence of an article: say which (the first that
+    // has it), and keep the reason for the translator's note in the segment file.
+    const refusals = new Map<string, string>();
+    const documentOf = new Map<string, string>();
+    for (const store of stores) for (const segment of store.document.segments) if (!documentOf.has(segment.id)) documentOf.set(segment.id, store.sourcePath);
+    for (let index = firstFinding; index < findings.length; index += 1) {
+      const finding = findings[index];
+      if (finding?.segment === undefined || !remoteChain.some((provider) => provider.name === finding.file)) continue;
+      const provider = finding.file;
+      findings[index] = { ...finding, file: documentOf.get(finding.segment) ?? finding.file, data: { ...(finding.data ?? {}), provider } };
+      if (pending.has(finding.segment)) refusals.set(finding.segment, `${provider}: ${finding.message}`);
+    }
     if (checker !== undefined) {
       for (const { sourcePath, document } of documents) {
         for (const segment of document.segments) {
@@ -304,7 +325,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);
     if (mode === 'translate') await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
     for (const store of stores) {
-      const updated = annotate(fillOpen(store.current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio });
+      const updated = annotate(fillOpen(store.current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals });
       await writeSegmentFile(store.absolute, updated);
       if (mode === 'translate') {
         const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: publication(store.document, updated, { ...config.build, overrides }) });
@@ -314,7 +335,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       step += 1;
       options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
     }
-    await retire(project, lang, stores.flatMap((store) => store.retired.map((segment) => ({ segment, sourcePath: store.sourcePath }))));
+    await retireSegments(project, lang, stores.flatMap((store) => store.retired));
     if (mode === 'translate') await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
   }
 
@@ -391,7 +412,7 @@ function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fu
 function annotate(
   file: SegmentFile,
   document: ExtractedDocument,
-  context: { hitsOf: (segment: Segment) => TermHit[]; terminology: Terminology | undefined; lang: string; sourceLanguage: string; lengthRatio: { min: number; max: number } },
+  context: { hitsOf: (segment: Segment) => TermHit[]; terminology: Terminology | undefined; lang: string; sourceLanguage: string; lengthRatio: { min: number; max: number }; refusals: ReadonlyMap<string, string> },
 ): SegmentFile {
   const byHash = new Map(document.segments.map((segment) => [segment.id, segment]));
   return {
@@ -406,6 +427,8 @@ function annotate(
           const found = term.text === term.source ? term.text : `${term.text} (${term.source})`;
           notes.push({ category: 'glossary', segment: segment.id, text: `${found} → ${term.doNotTranslate ? 'keep as is' : term.target ?? '(no term for this language)'}` });
         }
+        const refused = isOpen(segment) ? context.refusals.get(hashOf(segment.id)) : undefined;
+        if (refused !== undefined) notes.push({ category: 'qa', segment: segment.id, text: `machine translation refused: ${refused}` });
         const best = segment.suggestions?.find((suggestion) => suggestion.kind === 'memory');
         if (best?.similarity !== undefined) notes.push({ category: 'memory', segment: segment.id, text: `${best.similarity}% memory match` });
         if (segment.target !== undefined && segment.target !== '') {
@@ -434,7 +457,8 @@ async function loadMemory(project: Project, lang: string, files: readonly Segmen
     if (target === '' || state === 'initial') return;
     memory.add({ source, target, state, origin, ...extra });
   };
-  for (const tmx of await memoryFiles(project, lang)) for (const entry of tmx) remember(entry.source, entry.target, entry.state === 'initial' ? 'translated' : entry.state, entry.origin ?? 'tm:import');
+  // A draft (`initial`) is nobody's translation yet: it is never leveraged.
+  for (const tmx of await memoryFiles(project, lang)) for (const entry of tmx) remember(entry.source, entry.target, entry.state, entry.origin ?? 'tm:import');
   for (const segment of retiredNow) remember(segment.source, segment.target ?? '', segment.state, segment.origin ?? 'human');
   for (const file of files) {
     const segments = segmentsOf(file);
@@ -477,33 +501,6 @@ async function memoryFiles(project: Project, lang: string): Promise<ImportedTran
   return out;
 }
 
-// eslint-disable-next-line no-control-regex
-const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-
-/** Where translations whose source disappeared are kept, per language. */
-export function retiredPath(project: Project, lang: string): string {
-  return path.resolve(project.cwd, project.config.translationsDir, lang, 'retired.tmx');
-}
-
-/** Keep translations whose source is gone (DESIGN §8.1: to the memory, not to the bin). */
-async function retire(project: Project, lang: string, segments: readonly { segment: StoreSegment; sourcePath: string }[]): Promise<void> {
-  if (segments.length === 0) return;
-  const { config } = project;
-  const file = retiredPath(project, lang);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
-  const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
-  const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
-  for (const { segment } of segments) {
-    const key = `${segment.source}\u0000${segment.target ?? ''}`;
-    // TMX cannot hold characters XML forbids (XLIFF 2 has `<cp>`, TMX has not): such rare
-    // texts stay only in the segment files' history.
-    if (seen.has(key) || segment.target === undefined || notXmlText.test(key.replace('\u0000', ''))) continue;
-    seen.add(key);
-    entries.push({ id: segment.id, source: segment.source, target: segment.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
-  }
-  await writeFileAtomic(file, writeTmx(entries));
-}
 
 /** Send pending segments down the provider chain; accepted ones move to `accepted`. */
 async function runChain(
@@ -522,6 +519,7 @@ async function runChain(
     gate: (segment: Segment, target: string) => readonly Refusal[];
     budget: { readonly limit: number | undefined; spent: number };
     glossaryVersion: string | undefined;
+    peekJournal: () => Promise<{ get(key: string): JournalRecord | undefined }>;
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   const { config } = context.project;
@@ -534,8 +532,10 @@ async function runChain(
     const isLocal = localProviders.has(provider.name);
     if (!isLocal) {
       const journal = context.dryRun ? undefined : await context.openJournal();
-      // Answers already journaled cost nothing again: only the rest is counted and sent.
-      const toSend = journal === undefined ? [...pending.values()] : unanswered(provider, pending, { sourceLanguage: config.sourceLanguage, lang: context.lang, journal, glossaryVersion: context.glossaryVersion });
+      // Answers already journaled cost nothing again: only the rest is counted and sent. A dry
+      // run reads the journal without opening it for writing.
+      const known = journal ?? (await context.peekJournal());
+      const toSend = unanswered(provider, pending, { sourceLanguage: config.sourceLanguage, lang: context.lang, journal: known, glossaryVersion: context.glossaryVersion });
       const chars = toSend.reduce((sum, segment) => sum + segment.characters, 0);
       const cost = (chars / 1_000_000) * limits.capabilities.pricePerMillionCharacters;
       characters += chars;
@@ -671,16 +671,27 @@ function segmentTerms(hits: readonly TermHit[], terminology: Terminology | undef
   return hits.flatMap((hit) => {
     const entry = terminology.entries.get(hit.entryId);
     if (entry === undefined) return [];
-    const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
+    const target = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
     return [{ source: hit.term, text: hit.text, doNotTranslate: entry.doNotTranslate, ...(target === undefined ? {} : { target }) }];
   });
+}
+
+/**
+ * The glossary's target term with the case of the text it replaces: a capitalised source
+ * word (a sentence start, a title) gets a capitalised target, so "Rynek pracy rośnie."
+ * masks to "Labour market …", not "labour market …". Terms written capitalised stay so.
+ */
+function capitalizedLike(found: string, term: string): string {
+  const first = found.charAt(0);
+  if (first === '' || first === first.toLowerCase() || term.charAt(0) !== term.charAt(0).toLowerCase()) return term;
+  return term.charAt(0).toUpperCase() + term.slice(1);
 }
 
 /** A hash of what the glossary says for one language pair; undefined without a glossary. */
 function glossaryVersion(terminology: Terminology | undefined, sourceLanguage: string, lang: string): string | undefined {
   if (terminology === undefined) return undefined;
   const lines = terminology.glossary.entries
-    .map((entry) => JSON.stringify([entry.terms[sourceLanguage] ?? [], entry.terms[lang] ?? [], entry.doNotTranslate, entry.caseSensitive]))
+    .map((entry) => JSON.stringify([entry.terms[sourceLanguage] ?? [], termsIn(entry, lang), entry.doNotTranslate, entry.caseSensitive]))
     .sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
@@ -692,7 +703,7 @@ function maskSpans(hits: readonly TermHit[], terminology: Terminology | undefine
     const entry = terminology.entries.get(hit.entryId);
     if (entry === undefined) return [];
     if (entry.doNotTranslate) return [{ start: hit.start, end: hit.end, replacement: hit.text }];
-    const target = (entry.terms[lang] ?? []).find((term) => term.status !== 'deprecated')?.text;
-    return target === undefined ? [] : [{ start: hit.start, end: hit.end, replacement: target }];
+    const target = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
+    return target === undefined ? [] : [{ start: hit.start, end: hit.end, replacement: capitalizedLike(hit.text, target) }];
   });
 }

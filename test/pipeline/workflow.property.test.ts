@@ -43,7 +43,8 @@ import { exportProject, importFile, type ExportFormat } from '../../src/pipeline
 import { extractProject } from '../../src/pipeline/extract.js';
 import type { Project } from '../../src/pipeline/project.js';
 import { draftFile, segmentFilePath, updateSegments } from '../../src/pipeline/store.js';
-import { retiredPath, translateProject } from '../../src/pipeline/translate.js';
+import { translateProject } from '../../src/pipeline/translate.js';
+import { retiredPath } from '../../src/pipeline/retired.js';
 import { loadWorkspace } from '../../src/pipeline/workspace.js';
 import { startMockOpenAi, type MockOpenAi } from '../helpers/mock-openai.js';
 

@@ -366,7 +366,7 @@ describe('hansa translate --provider deepl', () => {
     expect(language?.byOrigin['mt:pseudo']).toBeGreaterThan(0);
     expect(language?.untranslated).toBe(0);
     expect(summary.findings.filter((finding) => finding.code === 'glossary_not_kept').length).toBe(language?.byOrigin['mt:pseudo']);
-    expect(result.stderr).toMatch(/^deepl: warning: deepl's translation was not used, it does not keep the glossary \(term_missing: /m);
+    expect(result.stderr).toMatch(/^content\/pl\/[^:]+\.md: warning: deepl's translation was not used, it does not keep the glossary \(term_missing: /m);
     // Refused answers were paid for: they stay in the journal and are not bought again.
     const requests = mock.requests.length;
     await hansa(dir, ['translate', '--provider', 'deepl,pseudo', '--to', 'en'], { env: env() });

@@ -1,0 +1,46 @@
+/**
+ * `translations/<lang>/retired.tmx`: translations whose source disappeared (DESIGN §8.1: to
+ * the memory, not to the bin). Every rewrite of a segment file adds what left it.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/index.js';
+import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
+import type { StoreSegment } from '../formats/types.js';
+import { displayPath, type Project } from './project.js';
+
+/** Where translations whose source disappeared are kept, per language. */
+export function retiredPath(project: Project, lang: string): string {
+  return path.resolve(project.cwd, project.config.translationsDir, lang, 'retired.tmx');
+}
+
+// eslint-disable-next-line no-control-regex
+const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/**
+ * Add translations whose source is gone to `translations/<lang>/retired.tmx` (DESIGN §8.1),
+ * whenever a segment file is rewritten (extract, translate, import): reconciled with the current source, so without this a paragraph the author deleted
+ * since the last extract would lose its (reviewed) translation. Same entries, same order as
+ * the translate pipeline writes them, so a later run finds nothing new to add.
+ */
+export async function retireSegments(project: Project, lang: string, segments: readonly StoreSegment[]): Promise<void> {
+  // A draft (`initial`) is nobody's translation yet: it is not kept as memory.
+  const leaving = segments.filter((segment) => segment.target !== undefined && segment.target !== '' && segment.state !== 'initial');
+  if (leaving.length === 0) return;
+  const { config } = project;
+  const file = retiredPath(project, lang);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
+  const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
+  const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
+  let added = 0;
+  for (const segment of leaving) {
+    const key = `${segment.source}\u0000${segment.target ?? ''}`;
+    // As translate.ts: TMX cannot hold characters XML forbids (XLIFF 2 writes them as <cp>).
+    if (seen.has(key) || notXmlText.test(key.replace('\u0000', ''))) continue;
+    seen.add(key);
+    added += 1;
+    entries.push({ id: segment.id, source: segment.source, target: segment.target ?? '', sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });
+  }
+  if (added > 0) await writeFileAtomic(file, writeTmx(entries));
+}
