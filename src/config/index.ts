@@ -70,7 +70,7 @@ const providerOptionsSchema = z
         ...providerLimits,
         /** Model name; `OPENAI_MODEL` wins over it. */
         model: z.string().min(1).optional(),
-        /** Sampling temperature. Default 0.2. */
+        /** Sampling temperature. Default 0. */
         temperature: z.number().min(0).max(2).optional(),
       })
       .strict()
