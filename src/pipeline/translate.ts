@@ -541,10 +541,18 @@ async function runChain(
       characters += chars;
       requests += batchesFor(limits.capabilities, toSend).length;
       estimatedCost += cost;
-      if (context.dryRun) break;
-      if (context.budget.limit !== undefined && context.budget.spent + cost > context.budget.limit + 1e-9) {
+      const overBudget = context.budget.limit !== undefined && context.budget.spent + cost > context.budget.limit + 1e-9;
+      if (context.dryRun) {
+        // A dry run says what the real run would do: stop at the budget.
+        context.budget.spent += cost;
+        if (overBudget) {
+          context.findings.push({ code: 'budget_exceeded', severity: 'warning', file: provider.name, lang: context.lang, message: 'over budget', data: { provider: provider.name, characters: chars, cost: context.budget.spent.toFixed(2), budget: context.budget.limit ?? 0 } });
+        }
+        break;
+      }
+      if (overBudget) {
         throw new InputError('budget_exceeded', `the run would exceed the budget of ${context.budget.limit} €`, {
-          data: { provider: provider.name, characters: chars, cost: (context.budget.spent + cost).toFixed(2), budget: context.budget.limit },
+          data: { provider: provider.name, characters: chars, cost: (context.budget.spent + cost).toFixed(2), budget: context.budget.limit ?? 0 },
         });
       }
       if (await quotaTooSmall(provider, chars, context)) continue;

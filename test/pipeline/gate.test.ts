@@ -155,3 +155,15 @@ describe('openai settings from the config', () => {
     expect(sent?.messages?.find((message) => message.role === 'system')?.content).toContain('British English (en-GB)');
   });
 });
+
+describe('dry run and budget', () => {
+  it('warns in a dry run that the real run would stop at the budget', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ budget: 0.01, providerOptions: { openai: { pricePerMillionCharacters: 100 } } }));
+    const dry = await hansa(dir, ['translate', '--provider', 'openai', '--dry-run', '--json'], { env: env() });
+    expect(dry.code).toBe(0);
+    expect((JSON.parse(dry.stdout) as Summary).findings.map((finding) => finding.code)).toContain('budget_exceeded');
+    expect(dry.stderr).toMatch(/over the budget of 0.01 €/);
+    expect(mock.requests.length).toBe(0);
+  });
+});
