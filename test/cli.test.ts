@@ -187,6 +187,26 @@ describe('bad input', () => {
     expect(result.stderr).toContain('babelfish');
   });
 
+  it('refuses FILES that lead out of the content folder, writing nothing', async () => {
+    const dir = await emptyProject();
+    await mkdir(path.join(dir, 'content/pl'), { recursive: true });
+    await writeFile(path.join(dir, 'content/pl/a.md'), 'Ala ma kota.\n');
+    await writeFile(path.join(dir, 'hansa.config.json'), '{"sourceLanguage":"pl","targetLanguages":["en"]}');
+    // `../../content/pl/a.md` once became dist/en/../../content/pl/a.md: the source itself, overwritten.
+    for (const [command, file] of [['translate', '../../content/pl/a.md'], ['extract', '../../content/pl/a.md'], ['translate', '/etc/hostname'], ['translate', 'sub/../../a.md']] as const) {
+      const result = await hansa(dir, [command, file, '--to', 'en']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`${file}: error: the file is outside the content folder content/pl; nothing was written`);
+    }
+    expect(await filesBelow(dir)).toEqual(['content/pl/a.md', 'hansa.config.json']);
+    expect(await readFile(path.join(dir, 'content/pl/a.md'), 'utf8')).toBe('Ala ma kota.\n');
+    // Paths that lead into the folder still work, and name the same article.
+    const inside = await hansa(dir, ['translate', 'content/pl/../pl/a.md', './a.md', '--to', 'en', '--provider', 'copy']);
+    expect(inside.code).toBe(0);
+    expect(frontmatterOf(await readFile(path.join(dir, 'dist/en/a.md'), 'utf8'))['translationOf']).toBe('content/pl/a.md');
+    expect((await filesBelow(dir)).filter((file) => !file.startsWith('.hansa/'))).toEqual(['content/pl/a.md', 'dist/en/a.md', 'dist/en/index.json', 'hansa.config.json', 'translations/en/a.xlf']);
+  });
+
   it('speaks Polish with --ui-lang pl or LANG=pl_PL.UTF-8', async () => {
     const dir = await sampleProject();
     const flag = await hansa(dir, ['translate', '--to', 'xx', '--ui-lang', 'pl']);

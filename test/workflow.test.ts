@@ -316,7 +316,7 @@ describe('human work is sacred', () => {
       } else {
         expect(segment.state).toBe('translated');
         expect(segment.origin).toMatch(/^mt:openai/);
-        expect(segment.target).toMatch(/^English: /);
+        expect(segment.target).toMatch(/^British English: /);
       }
     }
     expect(segmentWith(enAfter, przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed', origin: 'human' });
@@ -378,7 +378,7 @@ describe('a changed source', () => {
     expect(status.languages[0]?.reviewed).toBe(1);
     await run(dir, ['translate', `content/pl/${lider}.md`, '--provider', 'openai', '--to', 'en'], 0, openAiEnv());
     const after = segmentWith(await readStore(dir, 'en', lider), edited);
-    expect(after).toMatchObject({ state: 'translated', target: expect.stringMatching(/^English: /) as unknown });
+    expect(after).toMatchObject({ state: 'translated', target: expect.stringMatching(/^British English: /) as unknown });
     expect(after.suggestions?.[0]).toMatchObject({ kind: 'previous', source: przerwa, target: przerwaEn });
     expect(segmentWith(await readStore(dir, 'en', lider), nine)).toMatchObject({ target: nineEn, state: 'reviewed' });
   });
@@ -575,7 +575,10 @@ describe('hansa status and hansa qa', () => {
     expect(report.languages[0]).toMatchObject(en);
     expect(report.languages[1]).toMatchObject(sv);
 
-    const table = (await run(dir, ['status'])).stdout.trimEnd().split('\n');
+    // The table is human text: stderr (DESIGN §3); stdout is for --json only.
+    const shown = await run(dir, ['status']);
+    expect(shown.stdout).toBe('');
+    const table = shown.stderr.trimEnd().split('\n');
     expect(table).toHaveLength(3);
     expect(table[0]?.split(/\s{2,}/).slice(0, 7)).toEqual(['language', 'segments', 'words', 'new', 'translated', 'reviewed', 'final']);
     for (const [index, counts] of [en, sv].entries()) {

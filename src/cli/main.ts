@@ -14,7 +14,7 @@ import { providerNames, type ProviderName } from '../providers/index.js';
 import { segmentText } from '../segment/index.js';
 import { createTermIndex, loadGlossaries } from '../glossary/index.js';
 import { writeGlossary } from '../glossary/formats.js';
-import { cacheRoot } from '../pipeline/project.js';
+import { cacheRoot, contentRoot, displayPath } from '../pipeline/project.js';
 import path from 'node:path';
 import { loadMessages, pickUiLanguage } from './messages.js';
 import { buildProject } from '../pipeline/build.js';
@@ -92,6 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--dry-run', t('translate.dryRun'))
     .action(async (files: string[], options: { to?: string; provider?: string; dryRun?: boolean }) => {
       const loaded = await project();
+      const named = files.length > 0 ? relativeFiles(loaded, files) : undefined;
       const targets = options.to === undefined ? undefined : parseLanguages(options.to);
       const providers = options.provider === undefined ? undefined : parseProviders(options.provider);
       const bar = new ProgressBar(io.stderr, true);
@@ -102,7 +103,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       process.once('SIGINT', onInterrupt);
       const summary = await translateProject(loaded, {
         signal: interrupt.signal,
-        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(named === undefined ? {} : { files: named }),
         ...(targets === undefined ? {} : { targetLanguages: targets }),
         ...(providers === undefined ? {} : { providers }),
         ...(workers() === undefined ? {} : { workers: workers() }),
@@ -135,9 +136,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--to <langs>', t('extract.to'))
     .action(async (files: string[], options: { to?: string }) => {
       const loaded = await project();
+      const named = files.length > 0 ? relativeFiles(loaded, files) : undefined;
       const bar = new ProgressBar(io.stderr, true);
       const run = await extractProject(loaded, {
-        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(named === undefined ? {} : { files: named }),
         ...(workers() === undefined ? {} : { workers: workers() }),
         onProgress: (progress) => bar.update(t('progress.extract'), progress.done, progress.total),
       });
@@ -163,7 +165,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       // Then the segment files: memory leverage only, no provider, no dist/.
       const synced = await translateProject(loaded, {
         mode: 'extract',
-        ...(files.length > 0 ? { files: relativeFiles(loaded, files) } : {}),
+        ...(named === undefined ? {} : { files: named }),
         ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
         ...(workers() === undefined ? {} : { workers: workers() }),
       });
@@ -204,7 +206,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const report = await projectStatus(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
       for (const error of report.errors) say(describeFinding(error, t, color));
       if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else io.stdout.write(statusTable(report.languages, t('status.header')));
+      // The table is human text, so stderr (DESIGN §3): stdout carries only --json.
+      else io.stderr.write(statusTable(report.languages, t('status.header')));
       exitCode = report.errors.length > 0 ? 2 : 0;
     });
 
@@ -358,12 +361,30 @@ function parseProviders(value: string): ProviderName[] {
   return names as ProviderName[];
 }
 
-/** FILES arguments are paths from the project (`content/pl/a.md`) or from the content folder (`a.md`). */
+/**
+ * FILES arguments are paths from the project (`content/pl/a.md`, or any path that leads into
+ * the content folder) or from the content folder (`a.md`). Either way the result is a plain
+ * path below the content folder: outputs are named after it, so an argument that leads out
+ * of the folder (`../../content/pl/a.md`) is refused here, before anything is written.
+ */
 function relativeFiles(project: Project, files: readonly string[]): string[] {
-  const root = project.config.contentDir.replaceAll('{lang}', project.config.sourceLanguage).replace(/\/+$/, '');
+  const root = contentRoot(project);
+  const within = (absolute: string): string | undefined => {
+    const relative = path.relative(root, absolute);
+    return relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join('/');
+  };
   return files.map((file) => {
-    const normal = file.replace(/\\/g, '/').replace(/^\.\//, '');
-    return normal.startsWith(`${root}/`) ? normal.slice(root.length + 1) : normal;
+    const normal = file.replace(/\\/g, '/');
+    const fromProject = within(path.resolve(project.cwd, normal));
+    if (fromProject !== undefined) return fromProject;
+    // From the content folder: only a path that never steps above it.
+    const plain = path.posix.normalize(normal);
+    if (!path.isAbsolute(plain) && plain !== '..' && !plain.startsWith('../')) {
+      const fromContent = within(path.resolve(root, plain));
+      if (fromContent !== undefined) return fromContent;
+    }
+    const shown = displayPath(project, root);
+    throw new InputError('file_outside_content', `${file} is outside the content folder ${shown}`, { file, data: { file, root: shown } });
   });
 }
 

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'unknown_language'
   | 'unknown_provider'
   | 'file_unreadable'
+  | 'file_outside_content'
   | 'no_files'
   | 'markdown_invalid'
   | 'provider_failed'

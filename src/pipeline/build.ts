@@ -6,9 +6,9 @@
  * `translationStatus: machine`) or the source text. Untouched Markdown stays as written.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { mergeDocument, type ExtractedDocument } from '../markdown/index.js';
-import { removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { mergeDocument, readFrontmatter, type ExtractedDocument } from '../markdown/index.js';
+import { listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
 import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractProject } from './extract.js';
@@ -39,8 +39,10 @@ export function publication(
   let missing = false;
   let machine = false;
   let allReviewed = true;
+  let translatable = false;
   const targets = document.segments.map((segment, index) => {
     if (!segment.translatable) return undefined;
+    translatable = true;
     const entry = stored[index];
     const chosen = choose(entry, options) ?? overrideOf(entry, segment.id, options.overrides);
     if (chosen === undefined) {
@@ -51,7 +53,9 @@ export function publication(
     if (chosen.machine) machine = true;
     return chosen.target;
   });
-  const status: TranslationStatus = missing ? 'partial' : allReviewed ? 'reviewed' : machine ? 'machine' : 'complete';
+  // With nothing to translate (an empty or code-only article) nobody reviewed anything:
+  // the article is complete as it stands, not `reviewed`.
+  const status: TranslationStatus = missing ? 'partial' : !translatable ? 'complete' : allReviewed ? 'reviewed' : machine ? 'machine' : 'complete';
   return { targets, status };
 }
 
@@ -109,6 +113,45 @@ export async function writeArticle(
   return { output: displayPath(project, target), findings };
 }
 
+/**
+ * After a full run: remove the articles of `dist/<lang>/` that Hansa wrote (their frontmatter
+ * has `translationOf`) for source documents that are gone, so a deleted article leaves the
+ * language folder and, as the feed is made from that folder, the feed. `keep` holds every
+ * source document of the run, as paths below the content folder (`aktualnosci/a.md`), those
+ * that failed to parse included; call it only when the run covered every source (no FILES),
+ * before `writeFeed`. Files Hansa did not write are left alone; folders it empties go too.
+ * Returns the removed files, relative to the project.
+ */
+export async function pruneArticles(project: Project, lang: string, keep: ReadonlySet<string>): Promise<string[]> {
+  const langDir = path.resolve(project.cwd, project.config.outDir, lang);
+  const removed: string[] = [];
+  for (const file of await listFiles(langDir, ['**/*.md'])) {
+    if (keep.has(file)) continue;
+    const absolute = path.join(langDir, file);
+    if (!(await writtenByHansa(absolute))) continue;
+    await rm(absolute, { force: true });
+    removed.push(displayPath(project, absolute));
+    for (let dir = path.dirname(absolute); dir !== langDir && dir.startsWith(langDir + path.sep); dir = path.dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break; // not empty (or gone): the folders above are not empty either
+      }
+    }
+  }
+  return removed;
+}
+
+/** Whether an article in `dist/` is Hansa's: YAML frontmatter with a `translationOf` string. */
+async function writtenByHansa(file: string): Promise<boolean> {
+  try {
+    const match = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?/.exec(await readFile(file, 'utf8'));
+    return match !== null && typeof readFrontmatter(match[1] ?? '').data['translationOf'] === 'string';
+  } catch {
+    return false; // unreadable or not YAML: not something Hansa wrote
+  }
+}
+
 /** What `hansa build` did. */
 export interface BuildSummary {
   readonly outputs: readonly string[];
@@ -129,6 +172,7 @@ export async function buildProject(project: Project, options: { targetLanguages?
   for (const outcome of extraction.outcomes) {
     if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
   }
+  const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
   for (const lang of languages) {
     await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
     const byStatus: Record<string, number> = {};
@@ -152,6 +196,8 @@ export async function buildProject(project: Project, options: { targetLanguages?
       byStatus[chosen.status] = (byStatus[chosen.status] ?? 0) + 1;
       articles += 1;
     }
+    // A build always covers every source: translations of deleted ones go before the feed is made.
+    await pruneArticles(project, lang, keep);
     await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
     reports.push({ lang, articles, byStatus });
   }

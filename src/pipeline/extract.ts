@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import { InputError } from '../errors/index.js';
 import { writeFileAtomic, listFiles } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/index.js';
 import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
@@ -95,9 +96,11 @@ export function extractContext(project: Project): ExtractContext {
 /** Extract every file of the project, using and updating the cache. */
 export async function extractProject(project: Project, options: ExtractProjectOptions = {}): Promise<ExtractRun> {
   const context = extractContext(project);
+  // Named files are checked before anything else happens; one named twice is extracted once.
+  const named = options.files === undefined ? undefined : [...new Set(options.files.map((file) => insideContent(file, context)))];
   const manifestFile = path.join(cacheRoot(project), 'extract', 'manifest.json');
   const manifest = await readManifest(manifestFile, context.key);
-  const files = options.files ?? (await listFiles(context.root, project.config.include, project.config.exclude));
+  const files = named ?? (await listFiles(context.root, project.config.include, project.config.exclude));
 
   const outcomes = new Map<string, FileOutcome>();
   const work: { file: string; known?: string; size: number }[] = [];
@@ -146,6 +149,24 @@ export async function extractProject(project: Project, options: ExtractProjectOp
       return JSON.parse(await readFile(cachedDocumentPath(context, outcome.hash), 'utf8')) as ExtractedDocument;
     },
   };
+}
+
+/**
+ * A file named by the caller, as a clean path below the content folder. Outputs are made
+ * from this path (`dist/<lang>/<file>`, `translations/<lang>/<file>.xlf`), so a path that
+ * steps out of the folder (`../../content/pl/a.md`, `/etc/x.md`) would write outside
+ * `dist/` (even over the source itself): it is refused before anything is read or written.
+ * A path that steps up and back in without leaving (`a/../b.md`) is brought to its plain form.
+ */
+export function insideContent(file: string, context: Pick<ExtractContext, 'root' | 'displayRoot'>): string {
+  const normal = path.posix.normalize(file);
+  const absolute = path.resolve(context.root, normal);
+  const relative = path.relative(context.root, absolute);
+  const escapes = (value: string, sep: string): boolean => value === '..' || value.startsWith(`..${sep}`);
+  if (path.isAbsolute(file) || escapes(normal, '/') || relative === '' || escapes(relative, path.sep) || path.isAbsolute(relative)) {
+    throw new InputError('file_outside_content', `${file} is outside the content folder ${context.displayRoot}`, { file, data: { file, root: context.displayRoot } });
+  }
+  return normal;
 }
 
 function configuredWorkers(setting: number | 'auto'): number {

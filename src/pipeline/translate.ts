@@ -23,7 +23,7 @@ import { readTmx } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
 import { draftFile, filled, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
-import { publication, writeArticle, type Override } from './build.js';
+import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
@@ -336,7 +336,11 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
     }
     await retireSegments(project, lang, stores.flatMap((store) => store.retired));
-    if (mode === 'translate') await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+    if (mode === 'translate') {
+      // A full run knows every article: outputs of deleted ones leave dist/ and the feed.
+      if (options.files === undefined) await pruneArticles(project, lang, new Set(extraction.outcomes.map((outcome) => outcome.file)));
+      await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+    }
   }
 
   const documentOf = new Map(documents.map(({ file, document }) => [file, document]));

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FatalError, ProviderError, QuotaExhaustedError, TransientError } from '../queue/index.js';
-import { requestJson } from './http.js';
+import { redactUrlCredentials, requestJson } from './http.js';
 import type { Provider, ProviderUsage, TranslationRequest, TranslationResult } from './types.js';
 
 /** DeepL's formality setting. */
@@ -154,7 +154,11 @@ async function awaitShared<T>(shared: Promise<T>, signal: AbortSignal | undefine
     return await shared;
   } catch (error) {
     if (error instanceof ProviderError || signal?.aborted) throw error;
-    throw new TransientError(`DeepL glossary lookup failed: ${error instanceof Error ? error.message : String(error)}`, { provider: 'deepl', cause: error });
+    // Whatever failed may quote DEEPL_API_URL, credentials and all: redacted, and then the
+    // original error is not kept either.
+    const reason = error instanceof Error ? error.message : String(error);
+    const redacted = redactUrlCredentials(reason);
+    throw new TransientError(`DeepL glossary lookup failed: ${redacted}`, { provider: 'deepl', ...(redacted === reason ? { cause: error } : {}) });
   }
 }
 

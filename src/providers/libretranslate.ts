@@ -6,7 +6,8 @@
  *    (`&#39;`, `&quot;` …) become characters, bare `&`/`<`/`>` are escaped again.
  * 2. Argos has only `pl→en` directly: `GET /languages` is read once, and a target that Polish
  *    does not list but English does is reached through English (`pl→en→xx`, origin
- *    `mt:libretranslate:pivot-en`).
+ *    `mt:libretranslate:pivot-en`); the English answers are kept for the run, so a retry
+ *    after the second leg failed asks only the second leg.
  * 3. The key (optional) travels only in the JSON body, as the API requires; never in a URL,
  *    a log or an error.
  * 4. Answers are checked with zod: a response with a different number of texts, or not
@@ -67,6 +68,10 @@ export function createLibreTranslateProvider(options: LibreTranslateOptions): Pr
   const doFetch = options.fetch ?? fetch;
   const apiKey = options.apiKey === undefined || options.apiKey.trim() === '' ? undefined : options.apiKey;
   let languages: Promise<Map<string, ReadonlySet<string>>> | undefined;
+  // First-leg answers of the pivot (`pl→en`), by language pair and source text, for this
+  // instance (one run): when the second leg fails and the queue retries the request, the
+  // first leg, already answered, is not asked (and paid for) again.
+  const pivotAnswers = new Map<string, string>();
 
   async function call(path: string, init: RequestInit, signal: AbortSignal | undefined): Promise<unknown> {
     return (await requestJson('libretranslate', 'LibreTranslate', doFetch, `${base}${path}`, init, signal)).json;
@@ -121,7 +126,15 @@ export function createLibreTranslateProvider(options: LibreTranslateOptions): Pr
         targets = await translateTexts(texts, source, target, request.signal);
         origin = 'mt:libretranslate';
       } else if (source !== 'en' && pairs.get(source)?.has('en') && pairs.get('en')?.has(target)) {
-        const english = await translateTexts(texts, source, 'en', request.signal);
+        const key = (text: string): string => `${source}>en\u0000${text}`;
+        // A segment sent again because its answer was refused asks afresh: the English may be
+        // what went wrong.
+        const ask = request.segments.filter((segment) => (segment.retry?.refused.length ?? 0) > 0 || !pivotAnswers.has(key(segment.source))).map((segment) => segment.source);
+        if (ask.length > 0) {
+          const answers = await translateTexts(ask, source, 'en', request.signal);
+          ask.forEach((text, index) => pivotAnswers.set(key(text), answers[index] ?? ''));
+        }
+        const english = texts.map((text) => pivotAnswers.get(key(text)) ?? '');
         targets = await translateTexts(english, 'en', target, request.signal);
         origin = 'mt:libretranslate:pivot-en';
       } else {

@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { classifyHttpError, FatalError, TransientError } from '../queue/index.js';
+import { redactUrlCredentials, unreachable } from './http.js';
 import type { Provider, SegmentRequest, TranslationRequest, TranslationResult } from './types.js';
 
 /** Options of `createOpenAiProvider`. */
@@ -182,10 +183,13 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
         });
       } catch (error) {
         if (request.signal?.aborted) throw error;
-        throw new TransientError(`openai could not be reached: ${(error as Error).message}`, { provider: 'openai', cause: error });
+        // The message quotes OPENAI_BASE_URL, which may carry credentials: redacted.
+        throw unreachable('openai', 'openai', error);
       }
       // Some servers echo the key in an error message ("Incorrect API key provided: …").
-      const raw = await response.text();
+      // An error body may also quote the URL, credentials and all; a translation is left as it is.
+      const answer = await response.text();
+      const raw = response.ok ? answer : redactUrlCredentials(answer);
       const text = apiKey === undefined ? raw : raw.split(apiKey).join('[redacted]');
       let json: unknown;
       try {

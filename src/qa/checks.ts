@@ -103,7 +103,13 @@ const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"“”„]+[^\s<>"“”„.,;
 
 function urlFindings(source: string, target: string): SegmentFinding[] {
   const missing = [...source.matchAll(urlPattern)].map((match) => match[0]).filter((url) => !target.includes(url));
-  return missing.length === 0 ? [] : [{ check: 'urls', severity: 'error', message: `URL changed or missing: ${missing.join(' ')}` }];
+  // A URL the source does not have is a link target nobody asked for (a phishing page from
+  // a poisoned or hallucinating model, DESIGN §8.6): refused like a lost one.
+  const added = [...target.matchAll(urlPattern)].map((match) => match[0]).filter((url) => !source.includes(url));
+  return [
+    ...(missing.length === 0 ? [] : [{ check: 'urls' as const, severity: 'error' as const, message: `URL changed or missing: ${missing.join(' ')}` }]),
+    ...(added.length === 0 ? [] : [{ check: 'urls' as const, severity: 'error' as const, message: `URL not in the source: ${[...new Set(added)].join(' ')}` }]),
+  ];
 }
 
 const terminal = /[.!?…:;]["'”’»)\]]*\s*$/;

@@ -10,6 +10,8 @@ import { mangleTags, sendJson, listenOnLoopback, type TagMangling } from './mock
 
 /** A fault the next `/translate` request gets instead of a translation. */
 export type LibreTranslateFault =
+  /** No fault: this request is answered normally (to fault a later one, e.g. a pivot's second leg). */
+  | { readonly kind: 'none' }
   | { readonly kind: 'status'; readonly status: number; readonly body?: unknown }
   | { readonly kind: 'malformed' }
   | { readonly kind: 'short' }

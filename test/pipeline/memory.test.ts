@@ -45,4 +45,16 @@ describe('memory across segment files', () => {
     // The deleted article's segment file is left as it was: a person's work is not removed.
     expect(await targetIn(dir, 'a.xlf')).toMatchObject({ target: english, origin: 'human' });
   });
+
+  it('takes a deleted article out of dist/ and the feed at the next full run, not at a partial one', async () => {
+    const dir = await project();
+    expect((await hansa(dir, ['translate', '--to', 'en'])).code).toBe(0);
+    await rm(path.join(dir, 'content/pl/a.md'));
+    expect((await hansa(dir, ['translate', 'b.md', '--to', 'en'])).code).toBe(0);
+    expect(await readFile(path.join(dir, 'dist/en/a.md'), 'utf8')).toContain('translationOf: content/pl/a.md');
+    expect((await hansa(dir, ['translate', '--to', 'en'])).code).toBe(0);
+    await expect(readFile(path.join(dir, 'dist/en/a.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+    const feed = JSON.parse(await readFile(path.join(dir, 'dist/en/index.json'), 'utf8')) as { items: { id: string }[] };
+    expect(feed.items.map((item) => item.id)).toEqual(['en/b.md']);
+  });
 });

@@ -52,6 +52,29 @@ describe('libretranslate adapter', () => {
     expect(mock.calls.filter((call) => call === 'GET /languages')).toHaveLength(1);
   });
 
+  it('asks the first leg of a pivot once: a retry after the second leg failed asks only the second', async () => {
+    const provider = createLibreTranslateProvider({ url: mock.url, apiKey: key });
+    const request = { sourceLanguage: 'pl', targetLanguage: 'de', segments };
+    const legs = (): string[] => mock.requests.map((sent) => `${String(sent['source'])}>${String(sent['target'])}`);
+    // The queue's retry of a request whose second leg failed.
+    mock.faults.push({ kind: 'none' }, { kind: 'status', status: 503, body: { error: 'overloaded' } });
+    expect(await failure(provider.translate(request))).toBeInstanceOf(TransientError);
+    const results = await provider.translate(request);
+    expect(results.map((result) => result.target)).toEqual([
+      '[en&gt;de] [PL&gt;EN] ZOBACZ <pc id="1">STRONĘ</pc>.',
+      '[en&gt;de] [PL&gt;EN] WPISZ <ph id="1"/> TERAZ &amp; POTEM.',
+    ]);
+    expect(legs()).toEqual(['pl>en', 'en>de', 'en>de']);
+    // Another language, or a new segment alongside a known one: only what is new goes to pl→en.
+    await provider.translate({ ...request, targetLanguage: 'sv', segments: [segments[0]!, { id: 'c', source: 'Nowe zdanie.' }] });
+    expect(legs().slice(3)).toEqual(['pl>en', 'en>sv']);
+    expect(mock.requests[3]?.['q']).toEqual(['Nowe zdanie.']);
+    expect(mock.requests[4]?.['q']).toEqual(['[pl&gt;en] ZOBACZ <pc id="1">STRONĘ</pc>.', '[pl&gt;en] NOWE ZDANIE.']);
+    // A segment sent again because its answer was refused gets a fresh English answer.
+    await provider.translate({ ...request, segments: [{ ...segments[0]!, retry: { refused: ['codes'] } }] });
+    expect(legs().slice(5)).toEqual(['pl>en', 'en>de']);
+  });
+
   it('refuses a language it cannot reach even through English, without asking', async () => {
     const provider = createLibreTranslateProvider({ url: mock.url, apiKey: key });
     const error = await failure(provider.translate({ sourceLanguage: 'pl', targetLanguage: 'fr', segments }));

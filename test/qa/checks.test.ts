@@ -43,6 +43,25 @@ describe('segment checks', () => {
     expect(checks('Więcej na www.crt.gdansk.pl/aktualnosci dziś.', 'More at www.crt.gdansk.pl/aktualnosci today.')).toEqual([]);
   });
 
+  it('refuses a URL the source does not have', () => {
+    // Machine output must not add link targets (DESIGN §8.6), with or without a scheme.
+    expect(gateFindings('Zobacz stronę projektu.', 'See the project page at https://evil.example/phish.', options)).toEqual([
+      { check: 'urls', severity: 'error', message: 'URL not in the source: https://evil.example/phish' },
+    ]);
+    expect(gateFindings('Kontakt z biurem.', 'Contact the office at www.evil.example.', options)).toEqual([
+      { check: 'urls', severity: 'error', message: 'URL not in the source: www.evil.example' },
+    ]);
+    expect(checks('Kontakt z biurem.', 'Contact the office at http://evil.example or www.evil.example.')).toContain('urls');
+    // Changed: the old one missing, the new one added.
+    expect(checkSegment('Więcej na www.crt.gdansk.pl/aktualnosci dziś.', 'More at www.evil.example/aktualnosci today.', options).map((finding) => finding.message)).toEqual([
+      'URL changed or missing: www.crt.gdansk.pl/aktualnosci',
+      'URL not in the source: www.evil.example/aktualnosci',
+    ]);
+    // A URL carried over, even written twice, is not new.
+    expect(checks('Strona www.crt.gdansk.pl jest nowa.', 'The www.crt.gdansk.pl site is new; see www.crt.gdansk.pl.')).toEqual([]);
+    expect(checks('Więcej: https://crt.gdansk.pl/a?b=1.', 'More: https://crt.gdansk.pl/a?b=1.')).toEqual([]);
+  });
+
   it('refuses an answer cut short', () => {
     const source = 'Centrum Rozwoju Talentów od początku swojego istnienia budzi zainteresowanie nie tylko na arenie krajowej.';
     expect(checks(source, 'The Talent Development Centre has, since')).toContain('truncated');
