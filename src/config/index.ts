@@ -202,7 +202,7 @@ export function parseConfig(text: string, file: string): HansaConfig {
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     const line = position === undefined ? 1 : lineOf(text, Number(position));
-    throw new InputError('config_invalid', `invalid JSON: ${(error as Error).message}`, { file, line, data: { key: '(file)', expected: 'valid JSON' } });
+    throw new InputError('config_invalid', `invalid JSON: ${(error as Error).message}`, { file, line, data: { key: '(file)', expected: `valid JSON (${(error as Error).message})` } });
   }
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;

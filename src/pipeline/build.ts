@@ -72,7 +72,8 @@ function choose(entry: StoreSegment | undefined, options: { minState: 'translate
   const reviewed = entry.state === 'reviewed' || entry.state === 'final' || entry.origin === 'locale';
   const human = reviewed || entry.origin === 'human' || entry.origin === 'locale';
   if (meetsState(entry.state, options.minState)) return { target: entry.target, machine: !human, reviewed };
-  return options.fallback === 'machine' ? { target: entry.target, machine: true } : undefined;
+  // Below minState, a person's translation is still not a machine's: the label says who wrote it.
+  return options.fallback === 'machine' ? { target: entry.target, machine: !human } : undefined;
 }
 
 function overrideOf(entry: StoreSegment | undefined, id: string, overrides: ReadonlyMap<string, Override> | undefined): Chosen | undefined {
