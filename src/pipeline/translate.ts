@@ -25,6 +25,7 @@ import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote,
 import { draftFile, filled, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
+import { documentsOf } from './workspace.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
@@ -202,13 +203,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     onProgress: (progress) => options.onProgress?.({ ...progress, phase: 'extract' }),
   });
-  const errors: Finding[] = [];
-  const documents: { file: string; sourcePath: string; document: ExtractedDocument }[] = [];
-  for (const outcome of extraction.outcomes) {
-    const sourcePath = `${extraction.context.displayRoot}/${outcome.file}`;
-    if (outcome.ok) documents.push({ file: outcome.file, sourcePath, document: await extraction.load(outcome.file) });
-    else errors.push({ code: outcome.error.code, severity: 'error', file: sourcePath, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
-  }
+  const { documents, errors } = await documentsOf(extraction);
 
   const tags = await loadTagTranslator(project.cwd, languages);
   const terminology = await loadTerminology(project);

@@ -6,7 +6,7 @@
 import type { ExtractedDocument } from '../markdown/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { HansaError } from '../errors/index.js';
-import { extractProject } from './extract.js';
+import { extractProject, type ExtractRun } from './extract.js';
 import { displayPath, type Project } from './project.js';
 import type { Finding } from './remote.js';
 import { draftFile, readSegmentFile, reconcile, segmentFilePath } from './store.js';
@@ -33,17 +33,32 @@ export interface Workspace {
   readonly errors: readonly Finding[];
 }
 
-/** Read every document and its segment files for `languages`. */
-export async function loadWorkspace(project: Project, languages: readonly string[], options: { workers?: number } = {}): Promise<Workspace> {
-  const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
+/** An extracted source document and where it lives. */
+export interface SourceDocument {
+  /** Path below the content folder. */
+  readonly file: string;
+  /** Path from the project (`content/pl/a.md`), as findings and segment files name it. */
+  readonly sourcePath: string;
+  readonly document: ExtractedDocument;
+}
+
+/** The documents an extraction produced, and a finding for each file that failed. */
+export async function documentsOf(extraction: ExtractRun): Promise<{ documents: SourceDocument[]; errors: Finding[] }> {
+  const documents: SourceDocument[] = [];
   const errors: Finding[] = [];
-  const files: WorkspaceFile[] = [];
-  const documents: { file: string; sourcePath: string; document: ExtractedDocument }[] = [];
   for (const outcome of extraction.outcomes) {
     const sourcePath = `${extraction.context.displayRoot}/${outcome.file}`;
     if (outcome.ok) documents.push({ file: outcome.file, sourcePath, document: await extraction.load(outcome.file) });
     else errors.push({ code: outcome.error.code, severity: 'error', file: sourcePath, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
   }
+  return { documents, errors };
+}
+
+/** Read every document and its segment files for `languages`. */
+export async function loadWorkspace(project: Project, languages: readonly string[], options: { workers?: number } = {}): Promise<Workspace> {
+  const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
+  const { documents, errors } = await documentsOf(extraction);
+  const files: WorkspaceFile[] = [];
   for (const lang of languages) {
     for (const { file, sourcePath, document } of documents) {
       const absolute = segmentFilePath(project, lang, file);
