@@ -137,8 +137,8 @@ export function applyTranslations(
     if (segment === undefined) {
       throw new InputError('import_unknown_segment', `segment ${translation.id ?? '(no id)'} is not in ${target.sourcePath}`, { file: display, line: translation.line, data: { id: translation.id ?? '(no id)', document: target.sourcePath } });
     }
-    // An empty or `initial` target is a draft or an offered suggestion, not a translation.
-    if (translation.target === '' || translation.state === 'initial') continue;
+    // An empty target says nothing; an `initial` one is a draft (or an offer left as it was).
+    if (translation.target === '') continue;
     const read = readTarget(segment.source, translation.target);
     if ('problem' in read) {
       throw new InputError('import_invalid', `segment ${segment.id}: codes do not match the source`, { file: display, line: translation.line, data: { reason: `segment ${segment.id}: the target's inline codes do not match the source (${read.problem.code})` } });
@@ -151,14 +151,28 @@ export function applyTranslations(
   const file = updateSegments(target.current, (segment) => {
     const change = changes.get(segment.id);
     if (change === undefined) return segment;
+    const offered = (segment.suggestions ?? []).some((suggestion) => suggestion.target === change.target);
+    if (change.state === 'initial') {
+      // A draft: it fills an open segment as a draft, and never pushes a translation aside;
+      // next to one it stays as a suggestion. An offer sent back untouched is no news.
+      if (segment.target === change.target || (offered && isOpen(segment))) {
+        unchanged += 1;
+        return segment;
+      }
+      imported += 1;
+      if (isOpen(segment)) return { ...withSuggestionOf(segment, segment.target), target: change.target, state: 'initial', origin: 'human' };
+      return withSuggestionOf(segment, change.target);
+    }
     const sameText = segment.target === change.target;
     if (sameText && (segment.state === change.state || stateRank(change.state) < stateRank(segment.state))) {
       unchanged += 1;
       return segment;
     }
     if (isHumanApproved(segment.state) && !isOpen(segment) && (!sameText || stateRank(change.state) < stateRank(segment.state))) {
+      // A reviewed translation is only ever changed in the segment file itself; the other
+      // text is not lost: it waits beside it as a suggestion for the reviewer.
       keptReviewed += 1;
-      return segment;
+      return sameText ? segment : withSuggestionOf(segment, change.target);
     }
     imported += 1;
     // A translator who changed the text made it theirs; one who only confirmed keeps its origin.
@@ -166,6 +180,12 @@ export function applyTranslations(
     return { ...segment, target: change.target, state: change.state, origin };
   });
   return { file, imported, unchanged, keptReviewed };
+}
+
+/** `segment` with `text` offered beside its target (a person's, same source), once. */
+function withSuggestionOf(segment: StoreSegment, text: string | undefined): StoreSegment {
+  if (text === undefined || text === '' || text === segment.target || (segment.suggestions ?? []).some((item) => item.target === text)) return segment;
+  return { ...segment, suggestions: [...(segment.suggestions ?? []), { kind: 'previous', source: segment.source, target: text, origin: 'human', state: 'initial' }] };
 }
 
 /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { plainText, type BlockUnit, type CodeKind, type ExtractedDocument, type InlineCode, type NodeData, type Segment } from '../markdown/index.js';
 import { readXliff2 } from '../formats/xliff2.js';
-import { isHumanApproved, stateRank, type SegmentFile, type StoreCode, type StoreSegment, type StoreUnit, type Suggestion, type TranslationState, type UnitPart } from '../formats/types.js';
+import { isHumanApproved, stateRank, type SegmentFile, type StoreCode, type StoreNote, type StoreSegment, type StoreUnit, type Suggestion, type TranslationState, type UnitPart } from '../formats/types.js';
 import { fuzzyScore } from '../memory/fuzzy.js';
 import type { Project } from './project.js';
 
@@ -159,8 +159,10 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
   // suggestion of an earlier change: a source edited twice with no translation in between
   // must not drop the human translation it was offered (found by the workflow property test).
   const orphans = [...old.values()].filter((segment) => !assigned.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0));
+  const oldNotes = notesByUnit(previous);
   const units = draft.units.map((unit) => ({
     ...unit,
+    ...keptNotes(unit, oldNotes),
     parts: unit.parts.map((part): UnitPart => {
       if (!('segment' in part)) return part;
       const before = sameSource.get(part.segment.id);
@@ -254,6 +256,21 @@ function restorableBySource(old: ReadonlyMap<string, StoreSegment>): Map<string,
     }
   }
   return out;
+}
+
+/** The notes of each unit of a file, by unit id. */
+function notesByUnit(file: SegmentFile): Map<string, readonly StoreNote[]> {
+  return new Map(file.units.flatMap((unit) => (unit.notes === undefined || unit.notes.length === 0 ? [] : [[unit.id, unit.notes] as const])));
+}
+
+/**
+ * A unit keeps the notes it had (a translator's, a reviewer's, Hansa's own until the next run
+ * makes them afresh), except those about a segment it no longer holds.
+ */
+function keptNotes(unit: StoreUnit, old: ReadonlyMap<string, readonly StoreNote[]>): { notes?: readonly StoreNote[] } {
+  const ids = new Set(unit.parts.flatMap((part) => ('segment' in part ? [part.segment.id] : [])));
+  const notes = (old.get(unit.id) ?? []).filter((note) => note.segment === undefined || ids.has(note.segment));
+  return notes.length === 0 ? {} : { notes };
 }
 
 function hasTarget(segment: StoreSegment): boolean {

@@ -252,6 +252,8 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
         if (segment === undefined || !refreshable(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
         const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
         if (tag !== undefined) {
+          // A tag already as the resources say is not news: not counted, not rewritten.
+          if (!isOpen(entry) && entry.target === escapeText(tag)) return;
           accepted.set(segment.id, { target: escapeText(tag), origin: 'locale' });
           return;
         }
@@ -407,6 +409,8 @@ function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fu
   });
 }
 
+const generatedNotes: ReadonlySet<string> = new Set(['glossary', 'memory', 'qa']);
+
 /** Notes for translators: glossary hits and check findings, made afresh each run. */
 function annotate(
   file: SegmentFile,
@@ -417,7 +421,8 @@ function annotate(
   return {
     ...file,
     units: file.units.map((unit) => {
-      const notes: StoreNote[] = [];
+      // Notes of Hansa's own categories are made afresh; anybody else's stay as they were.
+      const notes: StoreNote[] = (unit.notes ?? []).filter((note) => !generatedNotes.has(note.category));
       for (const part of unit.parts) {
         if (!('segment' in part)) continue;
         const segment = part.segment;

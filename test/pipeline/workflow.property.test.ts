@@ -572,12 +572,24 @@ async function importEdits(world: World, action: Extract<Action, { kind: 'import
     const approved = isHumanApproved(segment.state) && segment.target !== undefined && segment.target !== '';
     const change = intended.get(segment.id);
     const label = `${format} import, ${lang}/${doc} segment ${segment.id}`;
-    if (change === undefined || change.target === '' || change.state === 'initial') {
-      // Untouched (or only a draft): an approved translation stays exactly; others keep their text
+    if (change === undefined || change.target === '') {
+      // Untouched: an approved translation stays exactly; others keep their text
       // (PO has one "needs work" level, so an `initial` draft may come back `translated`).
       expect(now?.target, label).toBe(segment.target);
       if (approved) expect(now?.state, label).toBe(segment.state);
       else if (now?.state !== segment.state) expect([segment.state, now?.state], label).toEqual(['initial', 'translated']);
+      continue;
+    }
+    if (change.state === 'initial') {
+      // A draft never moves an approved translation (it waits beside it as a suggestion); an
+      // open segment takes it as a draft, or as a translation where the format has only one
+      // "needs work" level (PO); an offer sent back untouched changes nothing.
+      if (approved) {
+        expect({ target: now?.target, state: now?.state }, label).toEqual({ target: segment.target, state: segment.state });
+        continue;
+      }
+      expect([segment.target, change.target], label).toContain(now?.target);
+      if (now?.target === change.target && now.target !== segment.target) expect(['initial', 'translated'], label).toContain(now.state);
       continue;
     }
     if (approved) {
