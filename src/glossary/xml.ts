@@ -156,6 +156,11 @@ export function escapeXmlAttribute(text: string): string {
 // eslint-disable-next-line no-control-regex
 const forbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/u;
 
+/** True when `text` holds a character no XML document can carry (TMX has no escape for it). */
+export function hasNonXmlCharacters(text: string): boolean {
+  return forbidden.test(text);
+}
+
 function checkXmlChars(text: string): void {
   const match = forbidden.exec(text);
   if (match !== null) {

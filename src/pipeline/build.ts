@@ -13,6 +13,7 @@ import { translationFrontmatter, writeFeed, type TranslationStatus } from '../pu
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractProject } from './extract.js';
 import { contentRoot, displayPath, type Project } from './project.js';
+import { documentsOf, unreadableFinding } from './workspace.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
 import type { Finding } from './remote.js';
 import { HansaError } from '../errors/index.js';
@@ -166,32 +167,28 @@ export async function buildProject(project: Project, options: { targetLanguages?
   const { config } = project;
   const languages = options.targetLanguages ?? config.targetLanguages;
   const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
-  const errors: Finding[] = [];
+  // Each document is loaded once, not once per language.
+  const { documents, errors } = await documentsOf(extraction);
   const findings: Finding[] = [];
   const outputs: string[] = [];
   const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
-  for (const outcome of extraction.outcomes) {
-    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
-  }
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
   for (const lang of languages) {
     await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
     const byStatus: Record<string, number> = {};
     let articles = 0;
-    for (const outcome of extraction.outcomes) {
-      if (!outcome.ok) continue;
-      const document = await extraction.load(outcome.file);
-      const absolute = segmentFilePath(project, lang, outcome.file);
+    for (const { file: source, sourcePath, document } of documents) {
+      const absolute = segmentFilePath(project, lang, source);
       let file: SegmentFile | undefined;
       try {
         file = await readSegmentFile(absolute, displayPath(project, absolute));
       } catch (error) {
         if (!(error instanceof HansaError)) throw error;
-        errors.push({ code: error.code, severity: 'error', file: error.file ?? displayPath(project, absolute), ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data });
+        errors.push(unreadableFinding(error, displayPath(project, absolute), lang));
         continue;
       }
       const chosen = publication(document, file, config.build);
-      const written = await writeArticle(project, { lang, file: outcome.file, sourcePath: `${extraction.context.displayRoot}/${outcome.file}`, document, publication: chosen });
+      const written = await writeArticle(project, { lang, file: source, sourcePath, document, publication: chosen });
       outputs.push(written.output);
       findings.push(...written.findings);
       byStatus[chosen.status] = (byStatus[chosen.status] ?? 0) + 1;

@@ -10,6 +10,7 @@ import type { Project } from './project.js';
 import type { Finding } from './remote.js';
 import { loadTerminology, memoizeHits } from './translate.js';
 import { loadWorkspace } from './workspace.js';
+import { segmentHash } from './store.js';
 
 export interface QaReport {
   /** Segments checked (those with a translation). */
@@ -37,7 +38,7 @@ export async function projectQa(project: Project, languages: readonly string[] =
         for (const finding of checkSegment(segment.source, segment.target, { sourceLanguage: config.sourceLanguage, targetLanguage: lang, lengthRatio: config.qa.lengthRatio })) {
           findings.push({ ...base, code: finding.check, severity: finding.severity, message: finding.message });
         }
-        const source = byHash.get(segment.id.replace(/-\d+$/, ''));
+        const source = byHash.get(segmentHash(segment.id));
         if (checker === undefined || source === undefined) continue;
         for (const finding of checker.check(hitsOf(source), plainText(segment.target))) {
           // A forbidden or missing term is an error: the glossary is the organisation's decision.

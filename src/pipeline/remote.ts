@@ -13,7 +13,7 @@ import { readTarget, type Segment } from '../markdown/index.js';
 import { journalKey, journalRecord, type JournalRequest, type ProviderJournal } from '../memory/journal.js';
 import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from '../providers/index.js';
 import { ProviderQueue, type ProviderQueueOptions } from '../queue/index.js';
-import type { HansaConfig } from '../config/index.js';
+import type { HansaConfig, ProviderOptions } from '../config/index.js';
 import { maskSource, unmaskTarget, type MaskSpan } from './strict.js';
 
 /** A problem with one segment or file; it never stops the other files. */
@@ -85,15 +85,8 @@ export function providerLimits(provider: Provider, config: HansaConfig): Provide
   return { capabilities, queue };
 }
 
-interface ConfiguredLimits {
-  readonly concurrency?: number | undefined;
-  readonly requestsPerSecond?: number | undefined;
-  readonly charactersPerMinute?: number | undefined;
-  readonly maxSegmentsPerRequest?: number | undefined;
-  readonly maxCharactersPerRequest?: number | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly pricePerMillionCharacters?: number | undefined;
-}
+/** The limits every provider's options share (Azure's options are nothing else). */
+type ConfiguredLimits = NonNullable<ProviderOptions['azure']>;
 
 /** Segments of `pending` this provider has not answered yet (those would be sent). */
 export function unanswered(provider: Provider, pending: ReadonlyMap<string, Segment>, context: { sourceLanguage: string; lang: string; journal: Pick<ProviderJournal, 'get'>; glossaryVersion: string | undefined }): Segment[] {

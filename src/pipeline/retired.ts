@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../files/index.js';
+import { hasNonXmlCharacters } from '../glossary/xml.js';
 import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
 import type { StoreSegment } from '../formats/types.js';
 import { displayPath, type Project } from './project.js';
@@ -14,8 +15,6 @@ export function retiredPath(project: Project, lang: string): string {
   return path.resolve(project.cwd, project.config.translationsDir, lang, 'retired.tmx');
 }
 
-// eslint-disable-next-line no-control-regex
-const notXmlText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 /**
  * Add translations whose source is gone to `translations/<lang>/retired.tmx` (DESIGN §8.1),
@@ -37,7 +36,7 @@ export async function retireSegments(project: Project, lang: string, segments: r
   for (const segment of leaving) {
     const key = `${segment.source}\u0000${segment.target ?? ''}`;
     // As translate.ts: TMX cannot hold characters XML forbids (XLIFF 2 writes them as <cp>).
-    if (seen.has(key) || notXmlText.test(key.replace('\u0000', ''))) continue;
+    if (seen.has(key) || hasNonXmlCharacters(key.replace('\u0000', ''))) continue;
     seen.add(key);
     added += 1;
     entries.push({ id: segment.id, source: segment.source, target: segment.target ?? '', sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });

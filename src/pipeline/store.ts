@@ -44,6 +44,11 @@ export function storeIds(document: ExtractedDocument): string[] {
   });
 }
 
+/** The source hash a store id stands for (`abc…-2` → `abc…`): the inverse of `storeIds`' suffix. */
+export function segmentHash(storeId: string): string {
+  return storeId.replace(/-\d+$/, '');
+}
+
 /** A fresh segment file for a document: every segment untranslated. */
 export function draftFile(document: ExtractedDocument, meta: { original: string; sourceLanguage: string; targetLanguage: string }): SegmentFile {
   const ids = storeIds(document);
@@ -214,11 +219,10 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
  * second's reviewed translation to the memory and the first's machine one to the page.
  */
 function assignRepeats(draft: SegmentFile, old: ReadonlyMap<string, StoreSegment>): Map<string, StoreSegment> {
-  const baseOf = (id: string): string => id.replace(/-\d+$/, '');
   const newByBase = new Map<string, StoreSegment[]>();
-  for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) pushTo(newByBase, baseOf(part.segment.id), part.segment);
+  for (const unit of draft.units) for (const part of unit.parts) if ('segment' in part) pushTo(newByBase, segmentHash(part.segment.id), part.segment);
   const oldByBase = new Map<string, StoreSegment[]>();
-  for (const segment of old.values()) pushTo(oldByBase, baseOf(segment.id), segment);
+  for (const segment of old.values()) pushTo(oldByBase, segmentHash(segment.id), segment);
   const out = new Map<string, StoreSegment>();
   for (const [base, fresh] of newByBase) {
     const earlier = (oldByBase.get(base) ?? []).filter((segment) => fresh.some((item) => item.source === segment.source));

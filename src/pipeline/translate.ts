@@ -22,10 +22,10 @@ import { checkSegment } from '../qa/checks.js';
 import { readTmx } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
-import { draftFile, filled, isOpen, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { draftFile, filled, isOpen, segmentHash, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
-import { documentsOf } from './workspace.js';
+import { documentsOf, unreadableFinding } from './workspace.js';
 import { extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
@@ -126,7 +126,7 @@ export function createProviders(
         const glossaryEntries = async (lang: string): Promise<{ source: string; target: string }[]> => {
           const { entries } = await (glossary ??= loadGlossaries(project.cwd, { globs: project.config.glossary.files, sourceLanguage: project.config.sourceLanguage }));
           return entries.flatMap((entry) => {
-            const preferred = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
+            const preferred = preferredTerm(entry, lang);
             const sources = (entry.terms[project.config.sourceLanguage] ?? []).filter((term) => term.status !== 'deprecated');
             return sources.flatMap((term) => {
               const target = entry.doNotTranslate ? term.text : preferred;
@@ -229,7 +229,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       } catch (error) {
         // A broken segment file is a translator's work: report it, never overwrite it.
         if (!(error instanceof HansaError)) throw error;
-        errors.push({ code: error.code, severity: 'error', file: error.file ?? display, ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data });
+        errors.push(unreadableFinding(error, display, lang));
         continue;
       }
       const draft = draftFile(document, { original: sourcePath, sourceLanguage: config.sourceLanguage, targetLanguage: lang });
@@ -248,7 +248,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       const inFile = segmentsOf(store.current);
       const byHash = new Map(store.document.segments.map((segment) => [segment.id, segment]));
       inFile.forEach((entry, index) => {
-        const segment = byHash.get(hashOf(entry.id));
+        const segment = byHash.get(segmentHash(entry.id));
         if (segment === undefined || !refreshable(entry) || accepted.has(segment.id) || pending.has(segment.id)) return;
         const tag = segment.role === 'tag' ? tags.translate(plainText(segment.source), lang) : undefined;
         if (tag !== undefined) {
@@ -389,19 +389,14 @@ function refreshable(segment: StoreSegment): boolean {
   return isOpen(segment) || isFromLocale(segment);
 }
 
-/** Base segment hash of a store id (`abc…-2` → `abc…`). */
-function hashOf(storeId: string): string {
-  return storeId.replace(/-\d+$/, '');
-}
-
 /** Open segments get what the run accepted for their source (machine, memory, tags), or memory suggestions. */
 function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fuzzy: ReadonlyMap<string, readonly MemoryMatch[]>): SegmentFile {
   return updateSegments(file, (segment) => {
-    const entry = accepted.get(hashOf(segment.id));
+    const entry = accepted.get(segmentHash(segment.id));
     if (isFromLocale(segment)) return entry?.origin === 'locale' ? { ...segment, target: entry.target } : segment;
     if (!isOpen(segment)) return segment;
     if (entry !== undefined && entry.synthetic !== true) return filled(segment, entry);
-    const matches = fuzzy.get(hashOf(segment.id)) ?? [];
+    const matches = fuzzy.get(segmentHash(segment.id)) ?? [];
     const memory = matches.filter((match) => match.codesMatch).map((match): Suggestion => ({ kind: 'memory', source: match.source, target: match.target, origin: `tm:fuzzy:${match.score}`, similarity: match.score, state: match.state }));
     const kept = (segment.suggestions ?? []).filter((suggestion) => suggestion.kind !== 'memory');
     const suggestions = [...kept, ...memory];
@@ -426,12 +421,12 @@ function annotate(
       for (const part of unit.parts) {
         if (!('segment' in part)) continue;
         const segment = part.segment;
-        const source = byHash.get(hashOf(segment.id));
+        const source = byHash.get(segmentHash(segment.id));
         for (const term of source === undefined ? [] : segmentTerms(context.hitsOf(source), context.terminology, context.lang)) {
           const found = term.text === term.source ? term.text : `${term.text} (${term.source})`;
           notes.push({ category: 'glossary', segment: segment.id, text: `${found} → ${term.doNotTranslate ? 'keep as is' : term.target ?? '(no term for this language)'}` });
         }
-        const refused = isOpen(segment) ? context.refusals.get(hashOf(segment.id)) : undefined;
+        const refused = isOpen(segment) ? context.refusals.get(segmentHash(segment.id)) : undefined;
         if (refused !== undefined) notes.push({ category: 'qa', segment: segment.id, text: `machine translation refused: ${refused}` });
         const best = segment.suggestions?.find((suggestion) => suggestion.kind === 'memory');
         if (best?.similarity !== undefined) notes.push({ category: 'memory', segment: segment.id, text: `${best.similarity}% memory match` });
@@ -683,7 +678,7 @@ function segmentTerms(hits: readonly TermHit[], terminology: Terminology | undef
   return hits.flatMap((hit) => {
     const entry = terminology.entries.get(hit.entryId);
     if (entry === undefined) return [];
-    const target = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
+    const target = preferredTerm(entry, lang);
     return [{ source: hit.term, text: hit.text, doNotTranslate: entry.doNotTranslate, ...(target === undefined ? {} : { target }) }];
   });
 }
@@ -697,6 +692,11 @@ function capitalizedLike(found: string, term: string): string {
   const first = found.charAt(0);
   if (first === '' || first === first.toLowerCase() || term.charAt(0) !== term.charAt(0).toLowerCase()) return term;
   return term.charAt(0).toUpperCase() + term.slice(1);
+}
+
+/** The term an entry wants in `lang`: its first one not deprecated. */
+function preferredTerm(entry: Glossary['entries'][number], lang: string): string | undefined {
+  return termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
 }
 
 /** A hash of what the glossary says for one language pair; undefined without a glossary. */
@@ -715,7 +715,7 @@ function maskSpans(hits: readonly TermHit[], terminology: Terminology | undefine
     const entry = terminology.entries.get(hit.entryId);
     if (entry === undefined) return [];
     if (entry.doNotTranslate) return [{ start: hit.start, end: hit.end, replacement: hit.text }];
-    const target = termsIn(entry, lang).find((term) => term.status !== 'deprecated')?.text;
+    const target = preferredTerm(entry, lang);
     return target === undefined ? [] : [{ start: hit.start, end: hit.end, replacement: capitalizedLike(hit.text, target) }];
   });
 }

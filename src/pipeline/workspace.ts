@@ -54,6 +54,11 @@ export async function documentsOf(extraction: ExtractRun): Promise<{ documents: 
   return { documents, errors };
 }
 
+/** A segment file that could not be read, as a finding of `lang`. */
+export function unreadableFinding(error: HansaError, display: string, lang: string): Finding {
+  return { code: error.code, severity: 'error', file: error.file ?? display, ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data };
+}
+
 /** Read every document and its segment files for `languages`. */
 export async function loadWorkspace(project: Project, languages: readonly string[], options: { workers?: number } = {}): Promise<Workspace> {
   const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
@@ -69,7 +74,7 @@ export async function loadWorkspace(project: Project, languages: readonly string
         files.push({ file, sourcePath, document, lang, absolute, display, exists: previous !== undefined, current, retired });
       } catch (error) {
         if (!(error instanceof HansaError)) throw error;
-        errors.push({ code: error.code, severity: 'error', file: error.file ?? display, ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data });
+        errors.push(unreadableFinding(error, display, lang));
       }
     }
   }
