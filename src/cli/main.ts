@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { TFunction } from 'i18next';
 import { loadConfig, isKnownLanguage, type HansaConfig } from '../config/index.js';
-import { HansaError, InputError } from '../errors/index.js';
-import { extractProject } from '../pipeline/extract.js';
+import { HansaError, InputError, asIoError, isErrnoError } from '../errors/index.js';
+import { acquireProjectLock } from '../files/lock.js';
+import { damagedCacheFinding, extractProject } from '../pipeline/extract.js';
 import { translateProject, type Finding } from '../pipeline/translate.js';
 import type { Project } from '../pipeline/project.js';
 import { providerNames, type ProviderName } from '../providers/index.js';
@@ -37,6 +38,8 @@ interface GlobalOptions {
   json?: boolean;
   uiLang?: string;
   workers?: string;
+  wait?: boolean;
+  waitTimeout?: string;
 }
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -48,8 +51,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   const color = io.stderr.isTTY === true && io.env['NO_COLOR'] === undefined;
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
   const fail = (error: unknown): number => {
-    say(describeError(error, t, color));
-    if (error instanceof HansaError && error.code === 'interrupted') return 130;
+    // A system error that escaped with no file of ours named names at least its own path.
+    const described = isErrnoError(error) ? asIoError(error, error.path ?? 'hansa') : error;
+    say(describeError(described, t, color, io.cwd));
+    if (described instanceof HansaError && described.code === 'interrupted') return described.data['signal'] === 'SIGTERM' ? 143 : 130;
     return error instanceof InputError || error instanceof CommanderError ? 2 : error instanceof HansaError ? 2 : 1;
   };
 
@@ -63,6 +68,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--json', t('program.json'))
     .option('--ui-lang <lang>', t('program.uiLang'))
     .option('--workers <n>', t('program.workers'))
+    .option('--wait', t('program.wait'))
+    .option('--wait-timeout <seconds>', t('program.waitTimeout'))
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
@@ -74,6 +81,61 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     const options = program.opts<GlobalOptions>();
     const { config } = await loadConfig(io.cwd, options.config);
     return { cwd: io.cwd, config };
+  };
+  /**
+   * Run a command that writes the project: under the project lock (DESIGN §8.9), with Ctrl-C
+   * and SIGTERM turned into an abort that every phase honours, so the command stops between
+   * two whole files, releases the lock and exits 130 (SIGINT) or 143 (SIGTERM).
+   */
+  const writing = async <T>(loaded: Project, command: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    await using session = await writingSession(loaded, command);
+    return await run(session.signal);
+  };
+  const writingSession = async (loaded: Project, command: string): Promise<{ signal: AbortSignal; [Symbol.asyncDispose](): Promise<void> }> => {
+    const interrupt = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (interrupt.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130); // a second Ctrl-C: now
+      interrupt.abort(new InputError('interrupted', 'interrupted', { data: { signal } }));
+    };
+    const stopListening = (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const lock = await acquireProjectLock(cacheRoot(loaded), {
+        command: `hansa ${command}`,
+        waitMs: waitMs(),
+        signal: interrupt.signal,
+        onWait: (holder) => say(t('lock.waiting', { ...holder })),
+        onStale: (holder) => say(t('lock.stale', { ...holder })),
+      });
+      return {
+        signal: interrupt.signal,
+        async [Symbol.asyncDispose]() {
+          try {
+            await lock.release();
+          } finally {
+            stopListening();
+          }
+        },
+      };
+    } catch (error) {
+      stopListening();
+      throw error;
+    }
+  };
+  const waitMs = (): number => {
+    const { wait, waitTimeout } = program.opts<GlobalOptions>();
+    if (waitTimeout !== undefined) {
+      const seconds = Number(waitTimeout);
+      if (waitTimeout.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+        throw new InputError('config_invalid', `--wait-timeout ${waitTimeout}`, { data: { key: '--wait-timeout', expected: 'a number of seconds from 0' } });
+      }
+      return seconds * 1000;
+    }
+    return wait === true ? Number.POSITIVE_INFINITY : 0;
   };
   const workers = (): number | undefined => {
     const value = program.opts<GlobalOptions>().workers;
@@ -97,23 +159,19 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const providers = options.provider === undefined ? undefined : parseProviders(options.provider);
       const bar = new ProgressBar(io.stderr, true);
       // Ctrl-C stops sending; every answer already received is in the journal, so the
-      // next run picks up where this one stopped.
-      const interrupt = new AbortController();
-      const onInterrupt = (): void => interrupt.abort(new InputError('interrupted', 'interrupted'));
-      process.once('SIGINT', onInterrupt);
-      const summary = await translateProject(loaded, {
-        signal: interrupt.signal,
-        ...(named === undefined ? {} : { files: named }),
-        ...(targets === undefined ? {} : { targetLanguages: targets }),
-        ...(providers === undefined ? {} : { providers }),
-        ...(workers() === undefined ? {} : { workers: workers() }),
-        dryRun: options.dryRun === true,
-        env: io.env,
-        onProgress: (progress) => bar.update(t(`progress.${progress.phase}`), progress.done, progress.total),
-      }).finally(() => {
-        process.off('SIGINT', onInterrupt);
-        bar.clear();
-      });
+      // next run picks up where this one stopped. A dry run writes nothing: it needs no lock.
+      const run = (signal: AbortSignal): ReturnType<typeof translateProject> =>
+        translateProject(loaded, {
+          signal,
+          ...(named === undefined ? {} : { files: named }),
+          ...(targets === undefined ? {} : { targetLanguages: targets }),
+          ...(providers === undefined ? {} : { providers }),
+          ...(workers() === undefined ? {} : { workers: workers() }),
+          dryRun: options.dryRun === true,
+          env: io.env,
+          onProgress: (progress) => bar.update(t(`progress.${progress.phase}`), progress.done, progress.total),
+        }).finally(() => bar.clear());
+      const summary = options.dryRun === true ? await run(new AbortController().signal) : await writing(loaded, 'translate', run);
       for (const error of summary.errors) say(describeFinding(error, t, color));
       for (const finding of summary.findings) say(describeFinding(finding, t, color));
       const chain = (providers ?? loaded.config.providers).filter((name) => name !== 'memory').join(', ') || 'memory';
@@ -137,8 +195,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (files: string[], options: { to?: string }) => {
       const loaded = await project();
       const named = files.length > 0 ? relativeFiles(loaded, files) : undefined;
+      await using session = await writingSession(loaded, 'extract');
       const bar = new ProgressBar(io.stderr, true);
       const run = await extractProject(loaded, {
+        signal: session.signal,
         ...(named === undefined ? {} : { files: named }),
         ...(workers() === undefined ? {} : { workers: workers() }),
         onProgress: (progress) => bar.update(t('progress.extract'), progress.done, progress.total),
@@ -161,18 +221,28 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
           say(describeFinding({ code: outcome.error.code, severity: 'error', file: shown(outcome.file), ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data }, t, color));
         }
       }
+      // Warnings (links not followed, damaged caches rebuilt), each said once though both passes may meet it.
+      const warnings: Finding[] = [];
+      const warn = (finding: Finding): void => {
+        if (warnings.some((known) => known.code === finding.code && known.file === finding.file)) return;
+        warnings.push(finding);
+        say(describeFinding(finding, t, color));
+      };
+      run.findings.forEach(warn);
       say(t('extract.total', { files: run.outcomes.length, segments, words, parsed: run.parsed }));
       // Then the segment files: memory leverage only, no provider, no dist/.
       const synced = await translateProject(loaded, {
         mode: 'extract',
+        signal: session.signal,
         ...(named === undefined ? {} : { files: named }),
         ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
         ...(workers() === undefined ? {} : { workers: workers() }),
       });
       for (const error of synced.errors.filter((item) => item.lang !== undefined)) say(describeFinding(error, t, color));
+      synced.findings.forEach(warn);
       for (const language of synced.languages) say(t('extract.language', { ...language }));
       if (program.opts<GlobalOptions>().json === true) {
-        io.stdout.write(`${JSON.stringify({ files: report, totals: { files: run.outcomes.length, segments, words, parsed: run.parsed }, languages: synced.languages, errors: synced.errors }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ files: report, totals: { files: run.outcomes.length, segments, words, parsed: run.parsed }, languages: synced.languages, errors: synced.errors, findings: warnings }, null, 2)}\n`);
       }
       exitCode = run.outcomes.some((outcome) => !outcome.ok) || synced.errors.length > 0 ? 2 : 0;
     });
@@ -183,7 +253,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--to <langs>', t('build.to'))
     .action(async (options: { to?: string }) => {
       const loaded = await project();
+      await using session = await writingSession(loaded, 'build');
       const summary = await buildProject(loaded, {
+        signal: session.signal,
         ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
         ...(workers() === undefined ? {} : { workers: workers() }),
       });
@@ -194,7 +266,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         say(t('build.language', { lang: language.lang, articles: language.articles, statuses }));
       }
       if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      exitCode = summary.errors.length > 0 ? 2 : summary.findings.length > 0 ? 1 : 0;
+      exitCode = summary.errors.length > 0 ? 2 : summary.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
     });
 
   program
@@ -204,7 +276,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (options: { to?: string }) => {
       const loaded = await project();
       const report = await projectStatus(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
-      for (const error of report.errors) say(describeFinding(error, t, color));
+      for (const error of [...report.errors, ...report.warnings]) say(describeFinding(error, t, color));
       if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       // The table is human text, so stderr (DESIGN §3): stdout carries only --json.
       else io.stderr.write(statusTable(report.languages, t('status.header')));
@@ -218,7 +290,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (options: { to?: string }) => {
       const loaded = await project();
       const report = await projectQa(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
-      for (const error of report.errors) say(describeFinding(error, t, color));
+      for (const error of [...report.errors, ...report.warnings]) say(describeFinding(error, t, color));
       if (program.opts<GlobalOptions>().json !== true) for (const finding of report.findings) say(`${describeFinding(finding, t, color)} [${finding.lang ?? ''} ${finding.segment ?? ''}]`);
       const errors = report.findings.filter((finding) => finding.severity === 'error').length;
       say(t('qa.summary', { checked: report.checked, errors, warnings: report.findings.length - errors }));
@@ -231,17 +303,27 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .description(t('import.description'))
     .argument('<files...>', t('import.files'))
     .option('--to <langs>', t('import.to'))
-    .action(async (files: string[], options: { to?: string }) => {
+    .option('--reviewed', t('import.reviewed'))
+    .action(async (files: string[], options: { to?: string; reviewed?: boolean }) => {
       const loaded = await project();
       const languages = options.to === undefined ? undefined : parseLanguages(options.to);
+      await using session = await writingSession(loaded, 'import');
       const reports: ImportReport[] = [];
       const failures: { file: string; error: string }[] = [];
       // Each file goes in whole or not at all; one bad file does not stop the others.
       for (const file of files) {
+        session.signal.throwIfAborted();
         try {
-          const report = await importFile(loaded, file, languages === undefined ? {} : { languages });
+          const report = await importFile(loaded, file, { ...(languages === undefined ? {} : { languages }), reviewed: options.reviewed === true });
           reports.push(report);
           say(t('import.file', { ...report, into: report.into.join(', ') }));
+          // Where kept texts went, and how a reviewer takes them (DESIGN §8.7).
+          const segmentFile = report.into[0] ?? '';
+          if (report.proposals > 0) say(`  ${t('import.proposals', { count: report.proposals, segmentFile })}`);
+          if (report.waiting > 0) say(`  ${t('import.waiting', { count: report.waiting, segmentFile })}`);
+          // The file as a shell argument, quoted when it needs to be.
+          const argument = /^[\w./@:+,-]+$/.test(report.file) ? report.file : `'${report.file.replace(/'/g, `'\\''`)}'`;
+          if (report.proposals + report.waiting > 0) say(`  ${t('import.accept', { segmentFile, file: argument })}`);
         } catch (error) {
           if (!(error instanceof HansaError)) throw error;
           // The import errors say so themselves; XML and encoding errors come from deeper down.
@@ -296,6 +378,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const index = await createTermIndex(glossary, lang, {
         ignoreDiacritics: options.ignoreDiacritics === true || loaded.config.glossary.ignoreDiacritics,
         cacheDir: path.join(cacheRoot(loaded), 'terms'),
+        onCacheDamaged: (file, reason) => say(describeFinding(damagedCacheFinding(loaded, file, reason), t, color)),
       });
       const text = await readAll(io.stdin);
       const hits = index.match(text).map(({ term, text: found, start, end }) => ({ term, text: found, start, end }));
@@ -408,18 +491,32 @@ function red(text: string, color: boolean): string {
   return color ? `\u001b[31m${text}\u001b[39m` : text;
 }
 
+/** Message data in the interface language: a system error's reason by its errno code. */
+function localized(data: Readonly<Record<string, string | number>>, t: TFunction): Record<string, string | number> {
+  const errno = data['errno'];
+  return typeof errno === 'string' ? { ...data, reason: t(`io.${errno}`, { defaultValue: String(data['reason'] ?? errno) }) } : { ...data };
+}
+
+/** A path for messages: relative to the working folder when it lies below it. */
+function shownPath(file: string, cwd: string | undefined): string {
+  if (cwd === undefined || !path.isAbsolute(file)) return file;
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+}
+
 /** `file:line: error: reason`, in the interface language. */
 function describeFinding(finding: Finding, t: TFunction, color: boolean): string {
   const where = finding.file + (finding.line === undefined ? '' : `:${finding.line}`);
-  const message = t([`errors.${finding.code}`, `finding.${finding.code}`], { ...(finding.data ?? {}), defaultValue: finding.message });
+  const message = t([`errors.${finding.code}`, `finding.${finding.code}`], { ...localized(finding.data ?? {}, t), defaultValue: finding.message });
   const label = finding.severity === 'warning' ? t('finding.warning') : red(t('errors.prefix'), color);
   return `${where}: ${label}: ${message}`;
 }
 
-function describeError(error: unknown, t: TFunction, color: boolean): string {
+function describeError(error: unknown, t: TFunction, color: boolean, cwd?: string): string {
   if (error instanceof HansaError) {
-    const message = t(`errors.${error.code}`, { ...error.data, defaultValue: error.message });
-    return `${error.location === undefined ? 'hansa' : error.location}: ${red(t('errors.prefix'), color)}: ${message}`;
+    const message = t(`errors.${error.code}`, { ...localized(error.data, t), defaultValue: error.message });
+    const file = error.file === undefined ? 'hansa' : shownPath(error.file, cwd);
+    return `${file}${error.line === undefined ? '' : `:${error.line}`}: ${red(t('errors.prefix'), color)}: ${message}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   return `hansa: ${red(t('errors.prefix'), color)}: ${t('errors.unexpected', { message })}`;

@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'config_unreadable'
   | 'frontmatter_invalid'
   | 'not_utf8'
+  | 'encoding_invalid'
+  | 'encoding_unsupported'
+  | 'encoding_conflict'
   | 'unknown_language'
   | 'unknown_provider'
   | 'file_unreadable'
@@ -26,7 +29,10 @@ export type ErrorCode =
   | 'import_wrong_document'
   | 'import_wrong_language'
   | 'import_unknown_segment'
-  | 'budget_exceeded';
+  | 'budget_exceeded'
+  | 'project_locked'
+  | 'io_error'
+  | 'segment_file_changed';
 
 /** Base class: a code, data for the message, and where it happened. */
 export class HansaError extends Error {
@@ -62,5 +68,42 @@ export class HansaError extends Error {
 
 /** Bad input from the user (a file, a flag, the config): exit code 2. */
 export class InputError extends HansaError {
-  override readonly name = 'InputError';
+  override readonly name: string = 'InputError';
+}
+
+/**
+ * A file the system would not read or write (disk full, read-only, a folder where a file
+ * belongs, no permission): exit 2, naming the file, never "unexpected error".
+ */
+export class IoError extends InputError {
+  override readonly name: string = 'IoError';
+}
+
+/** Why the system refused, in words (the errno code stays in the data for scripts). */
+const ioReasons: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EISDIR: 'a folder is where a file should be',
+  ENOTDIR: 'a file is where a folder should be',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'the name is too long',
+  EIO: 'input/output error',
+  EBUSY: 'the file is busy',
+  ENOENT: 'no such file or folder',
+  EEXIST: 'the file already exists',
+};
+
+/** An errno error from the file system (`ENOSPC` …), as an `IoError` naming `file`; anything else unchanged. */
+export function asIoError(error: unknown, file: string): unknown {
+  if (error instanceof HansaError || !isErrnoError(error)) return error;
+  const errno = error.code ?? 'EIO';
+  return new IoError('io_error', `${ioReasons[errno] ?? error.message} (${errno})`, { file, cause: error, data: { errno, reason: ioReasons[errno] ?? error.message } });
+}
+
+/** An error of a system call (it has an errno code such as `ENOSPC`). */
+export function isErrnoError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code ?? '') && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }

@@ -3,9 +3,9 @@
  * atomically (temporary name, then rename), so no reader ever sees half a file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors/index.js';
+import { asIoError, InputError } from '../errors/index.js';
 
 /** Ending of the temporary files `writeFileAtomic` renames into place. */
 export const temporarySuffix = '.hansa-tmp';
@@ -26,66 +26,55 @@ export async function removeStaleTemporaries(dir: string): Promise<number> {
   return stale.length;
 }
 
-/** Write `data` to `file` through a temporary file in the same folder and a rename. */
+/**
+ * Write `data` to `file` through a temporary file in the same folder and a rename. A refusal
+ * of the system (disk full, read-only, a folder in the way) is an `IoError` naming `file`.
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  const written = await writeFileIfUnchanged(file, data, anyVersion);
+  if (!written) throw new Error('unreachable: a write over any version is never refused');
+}
+
+/** `writeFileIfUnchanged`'s expectation that accepts whatever is on disk. */
+export const anyVersion = Symbol('any version');
+
+/**
+ * Write `data` to `file` atomically, but only if `file` still holds `expected` (its bytes when
+ * it was read; `undefined`: it must not exist). Returns false, writing nothing, when somebody
+ * changed it since: the caller re-reads, reconciles and tries again, so a person's save made
+ * during a run is never replaced by the run's older view (DESIGN §8.9). The comparison is
+ * made after the temporary file is complete, right before the rename, which keeps the window
+ * in which a save can still be lost to the time of one read and one rename.
+ */
+export async function writeFileIfUnchanged(file: string, data: string | Uint8Array, expected: Uint8Array | undefined | typeof anyVersion): Promise<boolean> {
   const temporary = `${file}.${randomBytes(6).toString('hex')}${temporarySuffix}`;
   try {
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temporary, data);
+    if (expected !== anyVersion && !sameBytes(await readFile(file).catch(absentAsUndefined), expected)) {
+      await rm(temporary, { force: true });
+      return false;
+    }
     await rename(temporary, file);
+    return true;
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw asIoError(error, file);
   }
 }
 
-/** Turn a glob (`**`, `*`, `?`, `{a,b}`) into a regular expression over `/`-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let pattern = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] ?? '';
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        pattern += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else pattern += '[^/]*';
-    } else if (c === '?') pattern += '[^/]';
-    else if (c === '{') {
-      const close = glob.indexOf('}', i);
-      if (close < 0) pattern += '\\{';
-      else {
-        pattern += `(?:${glob.slice(i + 1, close).split(',').map(escapeRegExp).join('|')})`;
-        i = close;
-      }
-    } else pattern += escapeRegExp(c);
-  }
-  return new RegExp(`^${pattern}$`);
+function absentAsUndefined(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
-/** Files below `root` (relative, `/`-separated, sorted) that match `include` and not `exclude`. */
-export async function listFiles(root: string, include: readonly string[], exclude: readonly string[] = []): Promise<string[]> {
-  const includes = include.map(globToRegExp);
-  const excludes = exclude.map(globToRegExp);
-  let entries;
-  try {
-    entries = await readdir(root, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const relative = path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
-    if (includes.some((re) => re.test(relative)) && !excludes.some((re) => re.test(relative))) files.push(relative);
-  }
-  return files.sort();
-}
+export { globMatcher, listFiles, realPathBelow, scanFiles, type FileListing, type RealPath, type SkippedLink } from './list.js';
+export { readCacheFile, type CacheRead } from './cache.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -101,16 +90,30 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   }
 }
 
-/** Offset of the first byte that breaks UTF-8. */
+/**
+ * Offset of the first byte of the first ill-formed sequence, or `bytes.length` when all of
+ * `bytes` is well-formed UTF-8 — the same bytes `TextDecoder` with `fatal` refuses.
+ *
+ * Follows the Unicode table of well-formed byte sequences (Unicode §3.9, Table 3-7): C0, C1
+ * and F5..FF never occur; after E0 the second byte is A0..BF (no overlong forms), after ED
+ * 80..9F (no surrogates), after F0 90..BF (no overlong forms), after F4 80..8F (nothing past
+ * U+10FFFF); every other continuation byte is 80..BF.
+ */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i] ?? 0;
-    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
     for (let k = 1; k < length; k++) {
       const next = bytes[i + k];
-      if (next === undefined || (next & 0xc0) !== 0x80) return i;
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i;
     }
     i += length;
   }

@@ -13,7 +13,7 @@ import { translationFrontmatter, writeFeed, type TranslationStatus } from '../pu
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractProject } from './extract.js';
 import { contentRoot, displayPath, type Project } from './project.js';
-import { documentsOf, unreadableFinding } from './workspace.js';
+import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
 import type { Finding } from './remote.js';
 import { HansaError } from '../errors/index.js';
@@ -158,26 +158,33 @@ async function writtenByHansa(file: string): Promise<boolean> {
 export interface BuildSummary {
   readonly outputs: readonly string[];
   readonly errors: readonly Finding[];
+  /** Translations left out (errors) and warnings (links not followed, damaged cache entries rebuilt). */
   readonly findings: readonly Finding[];
   readonly languages: readonly { readonly lang: string; readonly articles: number; readonly byStatus: Readonly<Record<string, number>> }[];
 }
 
 /** `hansa build`: `dist/` for every language from the segment files; no provider. */
-export async function buildProject(project: Project, options: { targetLanguages?: readonly string[]; workers?: number } = {}): Promise<BuildSummary> {
+export async function buildProject(project: Project, options: { targetLanguages?: readonly string[]; workers?: number; signal?: AbortSignal } = {}): Promise<BuildSummary> {
   const { config } = project;
   const languages = options.targetLanguages ?? config.targetLanguages;
-  const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
+  const extraction = await extractProject(project, {
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   // Each document is loaded once, not once per language.
-  const { documents, errors } = await documentsOf(extraction);
-  const findings: Finding[] = [];
+  const { documents, errors, warnings } = await documentsOf(extraction);
+  const findings: Finding[] = [...warnings];
   const outputs: string[] = [];
   const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
   for (const lang of languages) {
-    await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
+    const outDir = path.resolve(project.cwd, config.outDir, lang);
+    const reported = ioReporter(errors, lang);
+    await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
     const byStatus: Record<string, number> = {};
     let articles = 0;
     for (const { file: source, sourcePath, document } of documents) {
+      options.signal?.throwIfAborted();
       const absolute = segmentFilePath(project, lang, source);
       let file: SegmentFile | undefined;
       try {
@@ -188,15 +195,19 @@ export async function buildProject(project: Project, options: { targetLanguages?
         continue;
       }
       const chosen = publication(document, file, config.build);
-      const written = await writeArticle(project, { lang, file: source, sourcePath, document, publication: chosen });
-      outputs.push(written.output);
-      findings.push(...written.findings);
+      const ok = await reported(displayPath(project, path.resolve(outDir, source)), async () => {
+        const written = await writeArticle(project, { lang, file: source, sourcePath, document, publication: chosen });
+        outputs.push(written.output);
+        findings.push(...written.findings);
+      });
+      if (!ok) continue;
       byStatus[chosen.status] = (byStatus[chosen.status] ?? 0) + 1;
       articles += 1;
     }
+    options.signal?.throwIfAborted();
     // A build always covers every source: translations of deleted ones go before the feed is made.
-    await pruneArticles(project, lang, keep);
-    await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+    await reported(displayPath(project, outDir), () => pruneArticles(project, lang, keep));
+    await reported(displayPath(project, path.join(outDir, 'index.json')), () => writeFeed(outDir, lang, config.feed));
     reports.push({ lang, articles, byStatus });
   }
   return { outputs, errors, findings, languages: reports };

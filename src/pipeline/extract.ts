@@ -9,17 +9,18 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { InputError } from '../errors/index.js';
-import { writeFileAtomic, listFiles } from '../files/index.js';
+import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
+import { readCacheFile, realPathBelow, scanFiles, writeFileAtomic, type SkippedLink } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/index.js';
-import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
+import { cachedDocumentPath, extractFile, readCachedDocument, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
+import type { Finding } from './remote.js';
 
 /** Bump when extraction output changes shape, so old caches are not trusted. */
 const extractionVersion = '2';
@@ -63,6 +64,8 @@ export interface ExtractProjectOptions {
   readonly workers?: number;
   /** Called as files finish. */
   readonly onProgress?: (progress: Progress) => void;
+  /** Stops the extraction between files; `extractProject` then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** The result of extracting a project. */
@@ -71,9 +74,18 @@ export interface ExtractRun {
   readonly outcomes: readonly FileOutcome[];
   /** How many files were parsed (not served from the cache). */
   readonly parsed: number;
-  /** Load the extracted document of a successful file. */
+  /**
+   * Load the extracted document of a successful file. A cached document found damaged is
+   * made again from the source (with a warning among `findings`); a source that can no
+   * longer be read then rejects with a `HansaError` naming it.
+   */
   load(file: string): Promise<ExtractedDocument>;
   readonly context: ExtractContext;
+  /**
+   * Warnings of the run, none of which stops it: symbolic links not followed, damaged cache
+   * entries rebuilt. `load` adds those it meets, so read this after loading.
+   */
+  readonly findings: readonly Finding[];
 }
 
 /** The context workers need, from a project. */
@@ -96,11 +108,19 @@ export function extractContext(project: Project): ExtractContext {
 /** Extract every file of the project, using and updating the cache. */
 export async function extractProject(project: Project, options: ExtractProjectOptions = {}): Promise<ExtractRun> {
   const context = extractContext(project);
-  // Named files are checked before anything else happens; one named twice is extracted once.
-  const named = options.files === undefined ? undefined : [...new Set(options.files.map((file) => insideContent(file, context)))];
+  const findings: Finding[] = [];
+  const cacheDamaged = (file: string, reason: string): void => void findings.push(damagedCacheFinding(project, file, reason));
+  // Named files are checked before anything else happens; one named twice (or also through
+  // a link) is extracted once.
+  const named = options.files === undefined ? undefined : [...new Set(await Promise.all(options.files.map((file) => realInsideContent(insideContent(file, context), context))))];
   const manifestFile = path.join(cacheRoot(project), 'extract', 'manifest.json');
-  const manifest = await readManifest(manifestFile, context.key);
-  const files = named ?? (await listFiles(context.root, project.config.include, project.config.exclude));
+  const manifest = await readManifest(manifestFile, context.key, cacheDamaged);
+  let files: readonly string[];
+  if (named === undefined) {
+    const listing = await scanFiles(context.root, project.config.include, project.config.exclude);
+    for (const link of listing.skipped) findings.push(skippedLinkFinding(link, context));
+    files = listing.files;
+  } else files = named;
 
   const outcomes = new Map<string, FileOutcome>();
   const work: { file: string; known?: string; size: number }[] = [];
@@ -124,15 +144,19 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   work.sort((a, b) => b.size - a.size);
 
   let done = outcomes.size;
+  // Aborting ends the work at the next file: the workers are given nothing more.
+  const stopped = (): boolean => options.signal?.aborted === true;
   const report = (outcome: FileOutcome): void => {
+    if (outcome.ok && outcome.damaged !== undefined) cacheDamaged(outcome.damaged.file, outcome.damaged.reason);
     outcomes.set(outcome.file, outcome);
     done += 1;
     options.onProgress?.({ done, total: files.length });
   };
   const workers = Math.min(options.workers ?? configuredWorkers(project.config.workers), work.length);
   const bytes = work.reduce((sum, item) => sum + item.size, 0);
-  if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work, context, workers, report);
-  else await extractInOrder(work, context, report);
+  if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work, context, workers, report, stopped);
+  else await extractInOrder(work, context, report, stopped);
+  options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
   if (work.length > 0) {
@@ -143,12 +167,53 @@ export async function extractProject(project: Project, options: ExtractProjectOp
     outcomes: sorted,
     parsed: sorted.filter((outcome) => outcome.ok && outcome.parsed).length,
     context,
+    findings,
     async load(file: string): Promise<ExtractedDocument> {
       const outcome = byFile.get(file);
       if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
-      return JSON.parse(await readFile(cachedDocumentPath(context, outcome.hash), 'utf8')) as ExtractedDocument;
+      const cached = cachedDocumentPath(context, outcome.hash);
+      const read = await readCachedDocument(cached, outcome.hash);
+      if (read.status === 'hit') return read.value;
+      // Gone or damaged since the manifest was written: a miss, made again from the source.
+      if (read.status === 'damaged') cacheDamaged(cached, read.reason);
+      const again = await extractFile(file, context);
+      if (!again.ok) throw new HansaError(again.error.code as ErrorCode, again.error.message, { file: `${context.displayRoot}/${file}`, data: again.error.data, ...(again.error.line === undefined ? {} : { line: again.error.line }) });
+      const rebuilt = await readCachedDocument(cachedDocumentPath(context, again.hash), again.hash);
+      if (rebuilt.status !== 'hit') throw new Error(`the extraction of ${file} was written but cannot be read back`);
+      return rebuilt.value;
     },
   };
+}
+
+/**
+ * A file named by the caller (as `insideContent` gives it), with every symbolic link on its
+ * way resolved, as a path below the content folder: a link inside the folder stands for its
+ * target, as in a full run (so both runs write the same outputs); one that leads out of the
+ * folder is refused like any path outside it, before anything is read. A path that does not
+ * exist stays as it is, for the extraction to report.
+ */
+async function realInsideContent(file: string, context: Pick<ExtractContext, 'root' | 'displayRoot'>): Promise<string> {
+  const real = await realPathBelow(context.root, file);
+  if (real.kind === 'missing') return file;
+  if (real.kind === 'inside' && real.file !== '') return real.file;
+  const target = real.kind === 'outside' ? real.target : context.root;
+  // `context: 'link'` picks the message that says the file is a link, and where it leads.
+  throw new InputError('file_outside_content', `${file}: a symbolic link leads to ${target}, outside the content folder ${context.displayRoot}`, {
+    file: `${context.displayRoot}/${file}`,
+    data: { file, root: context.displayRoot, target, context: 'link' },
+  });
+}
+
+/** A link a full run did not follow, as a warning naming it. */
+function skippedLinkFinding(link: SkippedLink, context: Pick<ExtractContext, 'displayRoot'>): Finding {
+  const code = link.reason === 'outside' ? 'link_outside_content' : 'link_broken';
+  const message = link.reason === 'outside' ? `symbolic link to ${link.target}, outside the content folder ${context.displayRoot}: skipped` : `symbolic link to ${link.target}, which does not exist: skipped`;
+  return { code, severity: 'warning', file: `${context.displayRoot}/${link.file}`, message, data: { target: link.target, root: context.displayRoot } };
+}
+
+/** A damaged cache entry in `.hansa/` (absolute `file`), rebuilt: a warning naming it, never an error. */
+export function damagedCacheFinding(project: Project, file: string, reason: string): Finding {
+  return { code: 'cache_damaged', severity: 'warning', file: displayPath(project, file), message: `damaged cache file, rebuilt: ${reason}`, data: { reason } };
 }
 
 /**
@@ -178,12 +243,13 @@ async function extractInOrder(
   work: readonly { file: string; known?: string }[],
   context: ExtractContext,
   report: (outcome: FileOutcome) => void,
+  stopped: () => boolean,
 ): Promise<void> {
   let next: FileRead | undefined = work[0] === undefined ? undefined : readSource(work[0].file, context);
   for (let i = 0; i < work.length; i++) {
     const item = work[i];
     const read = next;
-    if (item === undefined || read === undefined) break;
+    if (item === undefined || read === undefined || stopped()) break;
     const following = work[i + 1];
     next = following === undefined ? undefined : readSource(following.file, context);
     // A read that fails is reported when its turn comes, not before.
@@ -200,6 +266,7 @@ async function extractOnWorkers(
   context: ExtractContext,
   count: number,
   report: (outcome: FileOutcome) => void,
+  stopped: () => boolean,
 ): Promise<void> {
   // Batches of about 64 KB: big files go alone, small ones travel together, and no
   // worker is left with a long tail while the others idle.
@@ -207,7 +274,7 @@ async function extractOnWorkers(
   const takeBatch = (): { file: string; known?: string }[] => {
     const batch: { file: string; known?: string }[] = [];
     let bytes = 0;
-    while (next < work.length && (batch.length === 0 || bytes + (work[next]?.size ?? 0) <= 64 * 1024) && batch.length < 32) {
+    while (!stopped() && next < work.length && (batch.length === 0 || bytes + (work[next]?.size ?? 0) <= 64 * 1024) && batch.length < 32) {
       const item = work[next];
       if (item === undefined) break;
       batch.push(item.known === undefined ? { file: item.file } : { file: item.file, known: item.known });
@@ -240,14 +307,11 @@ async function extractOnWorkers(
   );
 }
 
-async function readManifest(file: string, key: string): Promise<Manifest> {
-  try {
-    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (parsed.success && parsed.data.key === key) return parsed.data;
-  } catch {
-    // Missing or damaged: the cache is rebuilt.
-  }
-  return { key, files: {} };
+/** The manifest of the cache made with `key`; missing, damaged (said to `onDamaged`) or of another key: empty. */
+async function readManifest(file: string, key: string, onDamaged: (file: string, reason: string) => void): Promise<Manifest> {
+  const read = await readCacheFile(file, manifestSchema);
+  if (read.status === 'damaged') onDamaged(file, read.reason);
+  return read.status === 'hit' && read.value.key === key ? read.value : { key, files: {} };
 }
 
 async function writeManifest(file: string, key: string, previous: Manifest['files'], outcomes: readonly FileOutcome[]): Promise<void> {

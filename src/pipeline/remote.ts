@@ -9,10 +9,10 @@
  *    as codes, the faults named); if that fails too, the segment stays pending for the
  *    next provider of the chain, and a finding says why.
  */
-import { readTarget, type Segment } from '../markdown/index.js';
+import type { Segment } from '../markdown/index.js';
 import { journalKey, journalRecord, type JournalRequest, type ProviderJournal } from '../memory/journal.js';
 import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from '../providers/index.js';
-import { ProviderQueue, type ProviderQueueOptions } from '../queue/index.js';
+import type { ProviderQueue, ProviderQueueOptions } from '../queue/index.js';
 import type { HansaConfig, ProviderOptions } from '../config/index.js';
 import { maskSource, unmaskTarget, type MaskSpan } from './strict.js';
 
@@ -42,6 +42,11 @@ export interface RemoteContext {
   readonly signal: AbortSignal | undefined;
   readonly findings: Finding[];
   readonly limits: ProviderLimits;
+  /**
+   * The provider's queue, one per provider account for the whole run: a second pass (the
+   * stricter retry) or the next language shares its rate window, so limits hold across them.
+   */
+  readonly queue: ProviderQueue;
   readonly termsOf: (segment: Segment) => SegmentTerm[];
   /** Spans to mask in a stricter request: glossary terms with what to put back. */
   readonly spansOf: (segment: Segment) => MaskSpan[];
@@ -182,7 +187,7 @@ async function answers(
   }
   if (toSend.length === 0) return out;
   const caps = context.limits.capabilities;
-  const queue = new ProviderQueue(context.limits.queue);
+  const { queue } = context;
   const bySegment = new Map(toSend.map((item) => [item.request.id, item]));
   const outcome = await queue.translateBatches(
     async (batch, signal) => {
@@ -221,9 +226,4 @@ async function answers(
 
 function requestOf(segment: Segment, terms: readonly SegmentTerm[]): SegmentRequest {
   return terms.length === 0 ? { id: segment.id, source: segment.source } : { id: segment.id, source: segment.source, terms };
-}
-
-/** True when the target keeps the source's codes (the first, cheapest check). */
-export function codesKept(segment: Segment, target: string): boolean {
-  return !('problem' in readTarget(segment.source, target));
 }

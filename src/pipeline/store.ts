@@ -6,7 +6,10 @@
  * 2. `reconcile` carries every translation of the file on disk over to the new draft by
  *    segment id. A translation whose source changed is not lost: the most similar new
  *    segment gets it as a `previous` suggestion with the old source (DESIGN §8.1), and
- *    anything left over is retired to the memory.
+ *    anything left over is retired to the memory. Proposals (texts an import could not put
+ *    in force, §8.7) stay with their segment, travel with its translation to the successor
+ *    of a changed source (they name the old source), and are retired with it as drafts,
+ *    which the memory keeps but never leverages.
  * 3. `targetsOf` gives, per document segment, the text `build` should publish.
  */
 import path from 'node:path';
@@ -15,6 +18,8 @@ import { plainText, type BlockUnit, type CodeKind, type ExtractedDocument, type 
 import { readXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, stateRank, type SegmentFile, type StoreCode, type StoreNote, type StoreSegment, type StoreUnit, type Suggestion, type TranslationState, type UnitPart } from '../formats/types.js';
 import { fuzzyScore } from '../memory/fuzzy.js';
+import { asIoError } from '../errors/index.js';
+import { decodeText } from '../files/text.js';
 import type { Project } from './project.js';
 
 /** Where the segment file of a source document (relative to the content folder) lives. */
@@ -24,14 +29,48 @@ export function segmentFilePath(project: Project, lang: string, file: string): s
 
 /** The segment file on disk, or `undefined` when there is none yet. */
 export async function readSegmentFile(absolute: string, display: string): Promise<SegmentFile | undefined> {
-  let text: string;
+  return (await readVersionedSegmentFile(absolute, display)).file;
+}
+
+/**
+ * The segment file and the bytes it was read from (`undefined`: no file). A writer hands the
+ * bytes back to `writeFileIfUnchanged`, so a save made since is never written over.
+ */
+export async function readVersionedSegmentFile(absolute: string, display: string): Promise<{ file: SegmentFile | undefined; bytes: Buffer | undefined }> {
+  let bytes: Buffer;
   try {
-    text = await readFile(absolute, 'utf8');
+    bytes = await readFile(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: undefined, bytes: undefined };
+    throw asIoError(error, display);
+  }
+  return { file: segmentFileOf(bytes, display), bytes };
+}
+
+/**
+ * Parse a segment file's bytes, decoded strictly (`decodeText`): a file that is not in the
+ * encoding it names is refused at the line of the first bad byte, never read with U+FFFD in
+ * it. A file that names ISO-8859-1 (say) in its declaration is read as such; a rewrite of it
+ * is UTF-8 with a UTF-8 declaration (`writeXliff2`), as every file Hansa writes.
+ */
+function segmentFileOf(bytes: Buffer, display: string, options: { lenient?: boolean } = {}): SegmentFile {
+  return readXliff2(decodeText(bytes, display, { kind: 'xml', ...options }), display);
+}
+
+/**
+ * The segment file decoded leniently (U+FFFD for what its encoding does not define), or
+ * `undefined` when there is none: for counting only, so `status` still counts the states of
+ * a file refused for its encoding. What this returns must never be written anywhere.
+ */
+export async function readSegmentFileLeniently(absolute: string, display: string): Promise<SegmentFile | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absolute);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw asIoError(error, display);
   }
-  return readXliff2(text, display);
+  return segmentFileOf(bytes, display, { lenient: true });
 }
 
 /** Ids of a document's segments in the file: the hash, then `-2`, `-3` … for repeats. */
@@ -163,7 +202,7 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
   // A segment without a target of its own still counts when it holds the `previous`
   // suggestion of an earlier change: a source edited twice with no translation in between
   // must not drop the human translation it was offered (found by the workflow property test).
-  const orphans = [...old.values()].filter((segment) => !assigned.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0));
+  const orphans = [...old.values()].filter((segment) => !assigned.has(segment.id) && (hasTarget(segment) || previousOf(segment).length > 0 || proposalsOf(segment).length > 0));
   const oldNotes = notesByUnit(previous);
   const units = draft.units.map((unit) => ({
     ...unit,
@@ -182,7 +221,9 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
         restorable.delete(part.segment.source);
         if (!hasTarget(restored.holder) && previousOf(restored.holder).length === 1) used.add(restored.holder.id);
         const { suggestion } = restored;
-        return { segment: { ...part.segment, target: suggestion.target, state: suggestion.state ?? 'translated', origin: suggestion.origin } };
+        // Proposals for this very source come back with it (DESIGN §8.7).
+        const proposals = proposalsOf(restored.holder).filter((item) => item.source === part.segment.source && item.target !== suggestion.target);
+        return { segment: { ...part.segment, target: suggestion.target, state: suggestion.state ?? 'translated', origin: suggestion.origin, ...(proposals.length === 0 ? {} : { suggestions: proposals }) } };
       }
       const match = closestOrphan(part.segment, orphans, used, previous.sourceLanguage);
       if (match === undefined) return part;
@@ -206,6 +247,8 @@ export function reconcile(previous: SegmentFile | undefined, draft: SegmentFile)
     ...unmatched.filter(hasTarget),
     // The previous suggestions of a segment that found no successor are retired with it.
     ...unmatched.flatMap((segment) => previousOf(segment).map((item) => suggestionSegment(segment, item))),
+    // So are its proposals: kept, but as drafts, which the memory never leverages (DESIGN §8.7).
+    ...unmatched.flatMap((segment) => proposalsOf(segment).map((item) => ({ ...suggestionSegment(segment, item), state: 'initial' as const, origin: `${retiredProposalPrefix}${item.file ?? item.origin}` }))),
     ...dropped,
   ].filter(hasTarget);
   return { file: { ...draft, units }, retired };
@@ -285,6 +328,18 @@ function previousOf(segment: StoreSegment): Suggestion[] {
   return (segment.suggestions ?? []).filter((item) => item.kind === 'previous' && item.target !== '');
 }
 
+function proposalsOf(segment: StoreSegment): Suggestion[] {
+  return (segment.suggestions ?? []).filter((item) => item.kind === 'proposal' && item.target !== '');
+}
+
+/** Origin prefix of a proposal retired with its segment (`proposal:<file it came from>`). */
+const retiredProposalPrefix = 'proposal:';
+
+/** A proposal retired with its segment: a draft in retired.tmx, kept but never leveraged. */
+export function isRetiredProposal(segment: StoreSegment): boolean {
+  return segment.state === 'initial' && segment.origin?.startsWith(retiredProposalPrefix) === true;
+}
+
 /** A `previous` suggestion as a segment of its own, so it can be retired to the memory. */
 function suggestionSegment(holder: StoreSegment, suggestion: Suggestion): StoreSegment {
   // A suggestion has no code list; the holder's fits when the codes are the same in number.
@@ -299,13 +354,17 @@ function suggestionSegment(holder: StoreSegment, suggestion: Suggestion): StoreS
   };
 }
 
-/** What a segment keeps from its earlier self: target, state, origin, suggestions. */
+/**
+ * What a segment keeps from its earlier self: target, state, origin, suggestions; a proposal
+ * that is now the target (a reviewer took it in the segment file) has been accepted and goes.
+ */
 function carried(before: StoreSegment): Partial<StoreSegment> {
+  const suggestions = (before.suggestions ?? []).filter((item) => item.kind !== 'proposal' || item.target !== before.target);
   return {
     ...(before.target === undefined ? {} : { target: before.target }),
     state: before.state,
     ...(before.origin === undefined ? {} : { origin: before.origin }),
-    ...(before.suggestions === undefined || before.suggestions.length === 0 ? {} : { suggestions: before.suggestions }),
+    ...(suggestions.length === 0 ? {} : { suggestions }),
   };
 }
 

@@ -15,18 +15,19 @@ import type { ProviderName } from '../providers/index.js';
 import { createCopyProvider, createPseudoProvider, localCapabilities, type Provider } from '../providers/index.js';
 import { MemoryIndex, type MemoryMatch } from '../memory/tm.js';
 import { escapeText, plainText, readTarget, type ExtractedDocument, type Segment } from '../markdown/index.js';
-import { listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { listFiles, removeStaleTemporaries, writeFileIfUnchanged } from '../files/index.js';
+import { readTextFile } from '../files/text.js';
 import { writeFeed } from '../publish/index.js';
 import { HansaError } from '../errors/index.js';
 import { checkSegment } from '../qa/checks.js';
 import { readTmx } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
-import { draftFile, filled, isOpen, segmentHash, readSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { draftFile, filled, isOpen, segmentHash, readSegmentFile, readVersionedSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
-import { documentsOf, unreadableFinding } from './workspace.js';
-import { extractProject, type Progress } from './extract.js';
+import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
+import { damagedCacheFinding, extractProject, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, termsIn, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
@@ -35,8 +36,9 @@ import { createAzureProvider, createDeeplProvider, createLibreTranslateProvider,
 import { createGoogleProvider } from '../providers/index.js';
 import { ProviderJournal, type JournalRecord } from '../memory/journal.js';
 import { InputError } from '../errors/index.js';
+import { ProviderQueue } from '../queue/index.js';
 import { gateFindings } from '../qa/checks.js';
-import { providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type Refusal } from './remote.js';
+import { providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type ProviderLimits, type Refusal } from './remote.js';
 import type { MaskSpan } from './strict.js';
 
 export type { Finding } from './remote.js';
@@ -198,17 +200,25 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     (peeked ??= ProviderJournal.peek(path.join(cacheRoot(project), 'journal.jsonl')).then((records) => ({ get: (key: string) => records.get(key) })));
   // Euro spent (by the providers' prices) so far in this run, against `config.budget`.
   const budget = { limit: config.budget, spent: 0 };
+  // One queue per provider account for the whole run: languages and retry passes share its limits.
+  const queues = new Map<string, ProviderQueue>();
+  const queueOf = (provider: Provider, limits: ProviderLimits): ProviderQueue => {
+    let queue = queues.get(provider.name);
+    if (queue === undefined) queues.set(provider.name, (queue = new ProviderQueue(limits.queue)));
+    return queue;
+  };
   const extraction = await extractProject(project, {
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: (progress) => options.onProgress?.({ ...progress, phase: 'extract' }),
   });
-  const { documents, errors } = await documentsOf(extraction);
+  const { documents, errors, warnings } = await documentsOf(extraction);
+  const findings: Finding[] = [...warnings];
 
   const tags = await loadTagTranslator(project.cwd, languages);
-  const terminology = await loadTerminology(project);
+  const terminology = await loadTerminology(project, { onCacheDamaged: (file, reason) => void findings.push(damagedCacheFinding(project, file, reason)) });
   const hitsOf = memoizeHits(terminology);
-  const findings: Finding[] = [];
   const reports: LanguageReport[] = [];
   const outputs = new Map<string, string[]>();
   const totalSteps = languages.length * documents.length;
@@ -221,11 +231,12 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     // 1. Segment files: the translations on disk, carried over to the current sources.
     const stores: LanguageStore[] = [];
     for (const { file, sourcePath, document } of documents) {
+      options.signal?.throwIfAborted();
       const absolute = segmentFilePath(project, lang, file);
       const display = displayPath(project, absolute);
-      let previous: SegmentFile | undefined;
+      let read: Awaited<ReturnType<typeof readVersionedSegmentFile>>;
       try {
-        previous = await readSegmentFile(absolute, display);
+        read = await readVersionedSegmentFile(absolute, display);
       } catch (error) {
         // A broken segment file is a translator's work: report it, never overwrite it.
         if (!(error instanceof HansaError)) throw error;
@@ -233,8 +244,8 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
         continue;
       }
       const draft = draftFile(document, { original: sourcePath, sourceLanguage: config.sourceLanguage, targetLanguage: lang });
-      const { file: reconciled, retired } = reconcile(previous, draft);
-      stores.push({ file, sourcePath, document, absolute, display, previous, current: reconciled, retired });
+      const { file: reconciled, retired } = reconcile(read.file, draft);
+      stores.push({ file, sourcePath, document, absolute, display, bytes: read.bytes, draft, current: reconciled, retired: [...retired] });
     }
     // 2. Leverage: tags from locale resources, then the memory (in context, exact); fuzzy
     //    matches become suggestions. Each distinct source is looked up and sent once.
@@ -275,7 +286,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     // 3. Providers.
     const checker = terminology === undefined || providers.every((provider) => provider.capabilities.isSynthetic)
       ? undefined
-      : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
+      : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir, onCacheDamaged: terminology.onCacheDamaged });
     const termsOf = (segment: Segment): SegmentTerm[] => segmentTerms(hitsOf(segment), terminology, lang);
     // Machine output must pass the blocking checks and keep the glossary before it is
     // accepted: otherwise a stricter request, then the next provider.
@@ -287,7 +298,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     };
     const spansOf = (segment: Segment): MaskSpan[] => maskSpans(hitsOf(segment), terminology, lang);
     const firstFinding = findings.length;
-    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget, glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang), peekJournal });
+    const sent = await runChain(remoteChain, pending, accepted, { project, lang, dryRun, signal: options.signal, findings, termsOf, spansOf, openJournal, gate, budget, glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang), peekJournal, queueOf });
     // A refused machine answer is about a sentence of an article: say which (the first that
     // has it), and keep the reason for the translator's note in the segment file.
     const refusals = new Map<string, string>();
@@ -320,23 +331,34 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     //    notes, memory suggestions; then dist/ is built from them.
     const overrides = new Map<string, Override>();
     for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);
-    if (mode === 'translate') await removeStaleTemporaries(path.resolve(project.cwd, config.outDir, lang));
+    const outDir = path.resolve(project.cwd, config.outDir, lang);
+    const reported = ioReporter(errors, lang);
+    if (mode === 'translate') await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
     for (const store of stores) {
-      const updated = annotate(fillOpen(store.current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals });
-      await writeSegmentFile(store.absolute, updated);
-      if (mode === 'translate') {
-        const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: publication(store.document, updated, { ...config.build, overrides }) });
-        findings.push(...written.findings);
-        outputs.set(store.file, [...(outputs.get(store.file) ?? []), written.output]);
+      // Ctrl-C between two files: each file is whole (written or not), the rest is for the rerun.
+      options.signal?.throwIfAborted();
+      let updated: SegmentFile | undefined;
+      await reported(store.display, async () => {
+        updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals }), findings, lang);
+      });
+      if (mode === 'translate' && updated !== undefined) {
+        const stored = updated;
+        const target = displayPath(project, path.resolve(outDir, store.file));
+        await reported(target, async () => {
+          const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: publication(store.document, stored, { ...config.build, overrides }) });
+          findings.push(...written.findings);
+          outputs.set(store.file, [...(outputs.get(store.file) ?? []), written.output]);
+        });
       }
       step += 1;
       options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
     }
-    await retireSegments(project, lang, stores.flatMap((store) => store.retired));
+    options.signal?.throwIfAborted();
+    await reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, stores.flatMap((store) => store.retired)));
     if (mode === 'translate') {
       // A full run knows every article: outputs of deleted ones leave dist/ and the feed.
-      if (options.files === undefined) await pruneArticles(project, lang, new Set(extraction.outcomes.map((outcome) => outcome.file)));
-      await writeFeed(path.resolve(project.cwd, config.outDir, lang), lang, config.feed);
+      if (options.files === undefined) await reported(displayPath(project, outDir), () => pruneArticles(project, lang, new Set(extraction.outcomes.map((outcome) => outcome.file))));
+      await reported(displayPath(project, path.join(outDir, 'index.json')), () => writeFeed(outDir, lang, config.feed));
     }
   }
 
@@ -367,9 +389,47 @@ interface LanguageStore {
   readonly document: ExtractedDocument;
   readonly absolute: string;
   readonly display: string;
-  readonly previous: SegmentFile | undefined;
+  /** The bytes the file had when this run read it (`undefined`: there was none). */
+  readonly bytes: Buffer | undefined;
+  /** The document laid out as a fresh segment file, for reconciling a re-read file. */
+  readonly draft: SegmentFile;
   readonly current: SegmentFile;
-  readonly retired: readonly StoreSegment[];
+  /** Translations whose source is gone; a re-read adds what the person's version retires. */
+  readonly retired: StoreSegment[];
+}
+
+/** Attempts to write a segment file that keeps changing under the run before it is left as it is. */
+const maxRereads = 5;
+
+/**
+ * Write a segment file as `complete` makes it from the reconciled file, unless it changed on
+ * disk since the run read it: then the person's version is read again, reconciled with the
+ * source, completed again (the run only fills what is still open, so their edits win,
+ * DESIGN §8.1) and a warning says so (DESIGN §8.9). Returns what is on disk afterwards.
+ */
+async function storeSegmentFile(store: LanguageStore, complete: (current: SegmentFile) => SegmentFile, findings: Finding[], lang: string): Promise<SegmentFile> {
+  let current = store.current;
+  let bytes = store.bytes;
+  for (let attempt = 0; ; attempt += 1) {
+    const updated = complete(current);
+    const text = writeXliff2(updated);
+    // An unchanged file is not rewritten, so an unchanged project leaves no trace.
+    const unchanged = bytes !== undefined && bytes.equals(Buffer.from(text));
+    if (unchanged ? await stillReads(store.absolute, bytes) : await writeFileIfUnchanged(store.absolute, text, bytes)) return updated;
+    const reread = await readVersionedSegmentFile(store.absolute, store.display);
+    findings.push({ code: 'segment_file_changed', severity: 'warning', file: store.display, lang, message: 'changed on disk during the run: read again, the edits kept' });
+    const reconciled = reconcile(reread.file, store.draft);
+    store.retired.push(...reconciled.retired);
+    current = reconciled.file;
+    bytes = reread.bytes;
+    if (attempt + 1 >= maxRereads && reread.file !== undefined) return reread.file;
+  }
+}
+
+/** Whether `file` still holds `bytes`. */
+async function stillReads(file: string, bytes: Buffer | undefined): Promise<boolean> {
+  const now = await readFile(file).catch(() => undefined);
+  return now !== undefined && bytes !== undefined && now.equals(bytes);
 }
 
 /** A copy of `value` without `key` (an optional field absent, not undefined). */
@@ -441,13 +501,6 @@ function annotate(
   };
 }
 
-/** Write a segment file when its bytes change (so an unchanged project leaves no trace). */
-async function writeSegmentFile(absolute: string, file: SegmentFile): Promise<void> {
-  const text = writeXliff2(file);
-  const existing = await readFile(absolute, 'utf8').catch(() => undefined);
-  if (existing !== text) await writeFileAtomic(absolute, text);
-}
-
 /** The memory of one language: every segment file's translations, retired ones, and TMX files. */
 async function loadMemory(project: Project, lang: string, files: readonly SegmentFile[], retiredNow: readonly StoreSegment[]): Promise<MemoryIndex> {
   const { config } = project;
@@ -492,9 +545,14 @@ async function memoryFiles(project: Project, lang: string): Promise<ImportedTran
   const files = [...(await listFiles(project.cwd, config.memory.files)), path.relative(project.cwd, retiredPath(project, lang))];
   const out: ImportedTranslation[][] = [];
   for (const file of files) {
-    const text = await readFile(path.resolve(project.cwd, file), 'utf8').catch(() => undefined);
+    const display = file.split(path.sep).join('/');
+    // Strictly decoded: a memory in another encoding than it names is refused at its line.
+    const text = await readTextFile(path.resolve(project.cwd, file), display, { kind: 'xml' }).catch((error: unknown) => {
+      if (error instanceof HansaError) throw error;
+      return undefined;
+    });
     if (text === undefined) continue;
-    const tmx = readTmx(text, file.split(path.sep).join('/'), { sourceLanguage: config.sourceLanguage, targetLanguage: lang });
+    const tmx = readTmx(text, display, { sourceLanguage: config.sourceLanguage, targetLanguage: lang });
     out.push([...tmx.translations]);
   }
   return out;
@@ -519,6 +577,7 @@ async function runChain(
     budget: { readonly limit: number | undefined; spent: number };
     glossaryVersion: string | undefined;
     peekJournal: () => Promise<{ get(key: string): JournalRecord | undefined }>;
+    queueOf: (provider: Provider, limits: ProviderLimits) => ProviderQueue;
   },
 ): Promise<{ characters: number; requests: number; estimatedCost: number }> {
   const { config } = context.project;
@@ -562,6 +621,7 @@ async function runChain(
         signal: context.signal,
         findings: context.findings,
         limits,
+        queue: context.queueOf(provider, limits),
         termsOf: context.termsOf,
         spansOf: context.spansOf,
         journal: journal ?? (await context.openJournal()),
@@ -647,15 +707,18 @@ export interface Terminology {
   readonly entries: ReadonlyMap<string, Glossary['entries'][number]>;
   readonly source: TermIndex;
   readonly cacheDir: string;
+  /** Told of a damaged term cache file (rebuilt), for a warning; pass it on with `cacheDir`. */
+  readonly onCacheDamaged?: (file: string, reason: string) => void;
 }
 
-export async function loadTerminology(project: Project): Promise<Terminology | undefined> {
+export async function loadTerminology(project: Project, options: { onCacheDamaged?: (file: string, reason: string) => void } = {}): Promise<Terminology | undefined> {
   const { config } = project;
   const glossary = await loadGlossaries(project.cwd, { globs: config.glossary.files, sourceLanguage: config.sourceLanguage });
   if (glossary.entries.length === 0) return undefined;
   const cacheDir = path.join(cacheRoot(project), 'terms');
-  const source = await createTermIndex(glossary, config.sourceLanguage, { ignoreDiacritics: config.glossary.ignoreDiacritics, cacheDir });
-  return { glossary, entries: new Map(glossary.entries.map((entry) => [entry.id, entry])), source, cacheDir };
+  const { onCacheDamaged } = options;
+  const source = await createTermIndex(glossary, config.sourceLanguage, { ignoreDiacritics: config.glossary.ignoreDiacritics, cacheDir, onCacheDamaged });
+  return { glossary, entries: new Map(glossary.entries.map((entry) => [entry.id, entry])), source, cacheDir, onCacheDamaged };
 }
 
 /** Term hits of a segment's plain text, computed once per segment id. */

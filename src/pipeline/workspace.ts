@@ -5,11 +5,12 @@
  */
 import type { ExtractedDocument } from '../markdown/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
-import { HansaError } from '../errors/index.js';
+import { HansaError, IoError, asIoError } from '../errors/index.js';
 import { extractProject, type ExtractRun } from './extract.js';
 import { displayPath, type Project } from './project.js';
 import type { Finding } from './remote.js';
-import { draftFile, readSegmentFile, reconcile, segmentFilePath } from './store.js';
+import { draftFile, readSegmentFile, readSegmentFileLeniently, reconcile, segmentFilePath } from './store.js';
+import { encodingErrorCodes } from '../files/text.js';
 
 /** One document in one language. */
 export interface WorkspaceFile {
@@ -26,11 +27,29 @@ export interface WorkspaceFile {
   readonly exists: boolean;
   readonly current: SegmentFile;
   readonly retired: readonly StoreSegment[];
+  /**
+   * The segment file was refused for its encoding and read leniently, for counting only
+   * (`loadWorkspace`'s `lenient`): never write, export or import into it.
+   */
+  readonly isDecodedLeniently?: boolean;
+}
+
+/** A segment file that could not be read (its error is among the workspace's `errors` too). */
+export interface RefusedFile {
+  /** Path below the content folder. */
+  readonly file: string;
+  /** Source path as the segment file names it (`content/pl/a.md`). */
+  readonly sourcePath: string;
+  readonly lang: string;
+  readonly error: HansaError;
 }
 
 export interface Workspace {
   readonly files: readonly WorkspaceFile[];
   readonly errors: readonly Finding[];
+  readonly refused: readonly RefusedFile[];
+  /** Warnings of the extraction: links not followed, damaged cache entries rebuilt. */
+  readonly warnings: readonly Finding[];
 }
 
 /** An extracted source document and where it lives. */
@@ -42,16 +61,51 @@ export interface SourceDocument {
   readonly document: ExtractedDocument;
 }
 
-/** The documents an extraction produced, and a finding for each file that failed. */
-export async function documentsOf(extraction: ExtractRun): Promise<{ documents: SourceDocument[]; errors: Finding[] }> {
+/**
+ * The documents an extraction produced, a finding for each file that failed, and the
+ * extraction's warnings (links not followed, damaged cache entries rebuilt).
+ */
+export async function documentsOf(extraction: ExtractRun): Promise<{ documents: SourceDocument[]; errors: Finding[]; warnings: Finding[] }> {
   const documents: SourceDocument[] = [];
   const errors: Finding[] = [];
   for (const outcome of extraction.outcomes) {
     const sourcePath = `${extraction.context.displayRoot}/${outcome.file}`;
-    if (outcome.ok) documents.push({ file: outcome.file, sourcePath, document: await extraction.load(outcome.file) });
-    else errors.push({ code: outcome.error.code, severity: 'error', file: sourcePath, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+    if (!outcome.ok) {
+      errors.push({ code: outcome.error.code, severity: 'error', file: sourcePath, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+      continue;
+    }
+    try {
+      documents.push({ file: outcome.file, sourcePath, document: await extraction.load(outcome.file) });
+    } catch (error) {
+      // Its cached extraction was damaged and the source can no longer be read either.
+      if (!(error instanceof HansaError)) throw error;
+      errors.push({ code: error.code, severity: 'error', file: error.file ?? sourcePath, ...(error.line === undefined ? {} : { line: error.line }), message: error.message, data: error.data });
+    }
   }
-  return { documents, errors };
+  // Read after the loads: a damaged cache entry met while loading is among them.
+  return { documents, errors, warnings: [...extraction.findings] };
+}
+
+/**
+ * A runner of writes for one language: a write the system refuses (disk full, read-only, a
+ * folder where a file belongs) becomes an error finding naming `file`, and the caller goes on
+ * with the other files and languages. Resolves to whether the write succeeded. Any other
+ * failure is a bug, not a finding: it stops the run.
+ */
+export function ioReporter(errors: Finding[], lang: string): (file: string, write: () => Promise<unknown>) => Promise<boolean> {
+  return async (file, write) => {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      const io = asIoError(error, file);
+      if (!(io instanceof HansaError)) throw error;
+      // A system error names the file as the caller shows it (the error itself has the absolute path).
+      const finding = unreadableFinding(io, file, lang);
+      errors.push(io instanceof IoError ? { ...finding, file } : finding);
+      return false;
+    }
+  };
 }
 
 /** A segment file that could not be read, as a finding of `lang`. */
@@ -59,11 +113,17 @@ export function unreadableFinding(error: HansaError, display: string, lang: stri
   return { code: error.code, severity: 'error', file: error.file ?? display, ...(error.line === undefined ? {} : { line: error.line }), lang, message: error.message, data: error.data };
 }
 
-/** Read every document and its segment files for `languages`. */
-export async function loadWorkspace(project: Project, languages: readonly string[], options: { workers?: number } = {}): Promise<Workspace> {
+/**
+ * Read every document and its segment files for `languages`. A segment file that cannot be
+ * read is an error and left out; with `lenient` (default `false`; `status` only, as it writes
+ * nothing), one refused for its encoding is also read leniently and kept, marked
+ * `isDecodedLeniently`, so its translations still count as they are.
+ */
+export async function loadWorkspace(project: Project, languages: readonly string[], options: { workers?: number; lenient?: boolean } = {}): Promise<Workspace> {
   const extraction = await extractProject(project, options.workers === undefined ? {} : { workers: options.workers });
-  const { documents, errors } = await documentsOf(extraction);
+  const { documents, errors, warnings } = await documentsOf(extraction);
   const files: WorkspaceFile[] = [];
+  const refused: RefusedFile[] = [];
   for (const lang of languages) {
     for (const { file, sourcePath, document } of documents) {
       const absolute = segmentFilePath(project, lang, file);
@@ -75,8 +135,14 @@ export async function loadWorkspace(project: Project, languages: readonly string
       } catch (error) {
         if (!(error instanceof HansaError)) throw error;
         errors.push(unreadableFinding(error, display, lang));
+        refused.push({ file, sourcePath, lang, error });
+        if (options.lenient !== true || !encodingErrorCodes.has(error.code)) continue;
+        const damaged = await readSegmentFileLeniently(absolute, display).catch(() => undefined);
+        if (damaged === undefined) continue;
+        const { file: current, retired } = reconcile(damaged, draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang }));
+        files.push({ file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true });
       }
     }
   }
-  return { files, errors };
+  return { files, errors, refused, warnings };
 }
