@@ -39,6 +39,8 @@ export type OpenAiFault =
 /** A request as the mock saw it. */
 export interface OpenAiRequest {
   readonly authorization: string | undefined;
+  /** When the request arrived (`Date.now()`). */
+  readonly at: number;
   readonly body: {
     readonly model?: unknown;
     readonly temperature?: unknown;
@@ -107,7 +109,7 @@ export async function startMockOpenAi(wantedKey: string | null = 'sk-fake-openai
       } catch {
         return send(response, 400, apiError('We could not parse the JSON body of your request.', 'invalid_request_error', null));
       }
-      state.requests.push({ authorization: request.headers.authorization, body });
+      state.requests.push({ authorization: request.headers.authorization, at: Date.now(), body });
       const model = typeof body.model === 'string' ? body.model : '';
       const messages = Array.isArray(body.messages) ? body.messages : [];
       const system = messages.find((message) => message.role === 'system')?.content ?? '';

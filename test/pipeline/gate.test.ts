@@ -53,6 +53,19 @@ describe('validation gate', () => {
     expect(output).toContain('2018');
   });
 
+  it('sends the stricter retry through the same queue: it keeps the provider\'s rate limit', async () => {
+    const dir = await sampleProject();
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ targetLanguages: ['en'], providerOptions: { openai: { requestsPerSecond: 0.5 } } }));
+    mock.faults.push({ kind: 'drop-numbers' });
+    const result = await hansa(dir, ['translate', article, '--provider', 'openai', '--to', 'en'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(mock.requests.length).toBe(2);
+    // Half a request per second: the retry may start no sooner than two seconds after the first
+    // request (a fresh queue for the retry pass would send it at once).
+    const [first, second] = mock.requests;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
+  });
+
   it('leaves a segment untranslated, with a finding, when the stricter answer fails too', async () => {
     const dir = await sampleProject();
     mock.faults.push({ kind: 'drop-tags' }, { kind: 'drop-tags' });

@@ -1,0 +1,139 @@
+/**
+ * Files the system refuses (issue 9, item 5): a folder where a segment file belongs, a
+ * read-only `translations/<lang>/`, a full disk under `dist/<lang>/`. Each is reported as
+ * `file: error: reason` with exit 2, nothing else is lost, and the other files and
+ * languages are still processed. Read-only and full file systems are real: small tmpfs
+ * mounts (root only; skipped where the machine allows no mounts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hansa, sampleProject } from '../helpers/cli.js';
+
+const article = 'aktualnosci/2021-11-10-europejski-lider';
+
+/** Whether this process may mount a tmpfs (root in a machine that allows it). */
+function canMount(): boolean {
+  const probe = path.join(tmpdir(), `hansa-mount-probe-${process.pid}`);
+  try {
+    execFileSync('mkdir', ['-p', probe]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    execFileSync('rm', ['-rf', probe]);
+  }
+}
+
+const mounting = canMount();
+const mounted: string[] = [];
+afterEach(() => {
+  for (const dir of mounted.splice(0)) execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+});
+
+/** Mount a tmpfs of `size` at `dir` holding what `dir` held. */
+async function tmpfsAt(dir: string, size: string): Promise<void> {
+  const keep = await mkdtemp(path.join(tmpdir(), 'hansa-keep-'));
+  await mkdir(dir, { recursive: true });
+  await cp(dir, keep, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+  mounted.push(dir);
+  await cp(keep, dir, { recursive: true });
+  await rm(keep, { recursive: true, force: true });
+}
+
+async function touchSources(dir: string): Promise<void> {
+  // A new sentence in every article: every segment file must be rewritten.
+  for (const entry of await readdir(path.join(dir, 'content/pl'), { recursive: true })) {
+    if (!entry.endsWith('.md')) continue;
+    const file = path.join(dir, 'content/pl', entry);
+    await writeFile(file, `${await readFile(file, 'utf8')}\nDopisane zdanie do artykułu.\n`);
+  }
+}
+
+describe('files the system refuses', () => {
+  it('a folder where a segment file belongs: named, exit 2, the rest translated', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'translations/sv', `${article}.xlf`), { recursive: true });
+    const result = await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'en,sv,de']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`translations/sv/${article}.xlf: error: a folder is where a file should be (EISDIR)`);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+    // Every other article of sv, and every article of the languages after it, was done.
+    expect(existsSync(path.join(dir, 'dist/de', `${article}.md`))).toBe(true);
+    expect(existsSync(path.join(dir, 'dist/sv/aktualnosci/2022-03-15-targi-pracy.md'))).toBe(true);
+    expect(existsSync(path.join(dir, 'translations/sv/aktualnosci/2022-03-15-targi-pracy.xlf'))).toBe(true);
+    // The folder is left as it is.
+    expect(await readdir(path.join(dir, 'translations/sv', `${article}.xlf`))).toEqual([]);
+  });
+
+  it('a folder where an article of dist/ belongs: named, exit 2, the rest published', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'dist/sv', `${article}.md`, 'x'), { recursive: true });
+    const result = await hansa(dir, ['build', '--to', 'sv,de']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`dist/sv/${article}\\.md: error: .*\\((EISDIR|ENOTEMPTY|EEXIST)\\)`));
+    expect(existsSync(path.join(dir, 'dist/de', `${article}.md`))).toBe(true);
+    expect(existsSync(path.join(dir, 'dist/sv/index.json'))).toBe(true);
+  });
+
+  it.skipIf(!mounting)('a read-only translations/<lang>/: every file named, exit 2, nothing there changed, other languages done', async () => {
+    const dir = await sampleProject();
+    expect((await hansa(dir, ['extract', '--to', 'sv,de'])).code).toBe(0);
+    const svDir = path.join(dir, 'translations/sv');
+    await tmpfsAt(svDir, '4m');
+    const before = await snapshot(svDir);
+    execFileSync('mount', ['-o', 'remount,ro', svDir]);
+    await touchSources(dir);
+    const result = await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'sv,de']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`translations/sv/${article}.xlf: error: the file system is read-only (EROFS)`);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+    expect(await snapshot(svDir)).toEqual(before);
+    // German went on: its segment files hold the new sentence.
+    expect(await readFile(path.join(dir, 'translations/de', `${article}.xlf`), 'utf8')).toContain('Dopisane zdanie');
+  });
+
+  it.skipIf(!mounting)('a full disk under dist/<lang>/: the article named, exit 2, other languages published, nothing half-written', async () => {
+    const dir = await sampleProject();
+    const svDist = path.join(dir, 'dist/sv');
+    await tmpfsAt(svDist, '64k');
+    // Fill the file system to the last block.
+    await writeFile(path.join(svDist, 'filler.bin'), Buffer.alloc(60 * 1024)).catch(() => undefined);
+    for (let n = 0; ; n++) {
+      const ok = await writeFile(path.join(svDist, `pad-${n}`), Buffer.alloc(1024)).then(() => true, () => false);
+      if (!ok) break;
+    }
+    const result = await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'sv,de']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/dist\/sv\/[^:]+\.md: error: no space left on the device \(ENOSPC\)/);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+    expect(existsSync(path.join(dir, 'dist/de', `${article}.md`))).toBe(true);
+    // The segment files of sv were written (another file system); no temporary file is left anywhere.
+    expect(existsSync(path.join(dir, 'translations/sv', `${article}.xlf`))).toBe(true);
+    const left = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith('.hansa-tmp'));
+    expect(left).toEqual([]);
+  });
+
+  it('says the reason in Polish with --ui-lang pl', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, 'translations/sv', `${article}.xlf`), { recursive: true });
+    const result = await hansa(dir, ['--ui-lang', 'pl', 'translate', '--provider', 'pseudo', '--to', 'sv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`translations/sv/${article}.xlf: błąd: w miejscu pliku jest folder (EISDIR)`);
+  });
+});
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of (await readdir(dir, { recursive: true, withFileTypes: true })).filter((item) => item.isFile())) {
+    const file = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, file)] = await readFile(file, 'utf8');
+  }
+  return out;
+}
