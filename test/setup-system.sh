@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # What the test suite needs from Debian, then the man-page corpus built from it.
-# Installs only what is missing; uses sudo when not root.
+# Installs only the packages dpkg does not report as installed (a command or a
+# folder is no proof: other packages ship Polish man pages under
+# /usr/share/man/pl, and a command may come from elsewhere); uses sudo when not root.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# pandoc: man pages to Markdown; manpages-pl: the corpus; libxml2-utils: xmllint;
+# gettext: msgfmt; translate-toolkit: pocount, po2xliff and the other converters.
+packages=(pandoc manpages-pl libxml2-utils gettext translate-toolkit)
+is_installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
 missing=()
-command -v pandoc >/dev/null || missing+=(pandoc)
-[ -d /usr/share/man/pl ] || missing+=(manpages-pl)
-command -v xmllint >/dev/null || missing+=(libxml2-utils)
-command -v msgfmt >/dev/null || missing+=(gettext)
-command -v pocount >/dev/null || missing+=(translate-toolkit)
+for package in "${packages[@]}"; do
+  is_installed "$package" || missing+=("$package")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing Debian packages for the tests: ${missing[*]}"
   sudo=""

@@ -1084,7 +1084,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
     expect(segmentWith(store, nine).target).toBeUndefined();
   });
 
-  it('never replaces a reviewed translation: the import reports it as kept', async () => {
+  it('never replaces a reviewed translation: the import reports it as kept, beside it as a proposal (DESIGN §8.7)', async () => {
     const copy = await copyOf(dir);
     await translateAsHuman(copy, 'en', lider, { [nine]: nineEn }, 'reviewed');
     await translateAsHuman(copy, 'en', targi, { [linked]: 'We publish the full list of exhibitors on the <pc id="1">Gdańsk Job Fair</pc> website.' }, 'final');
@@ -1096,8 +1096,9 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
     const poFile = path.join(copy, 'export/en', `${lider}.po`);
     await writeFile(poFile, translatePoEntry(await readFile(poFile, 'utf8'), nineId, 'On 9 November we collected the statuette.'));
     const fromPo = await run(copy, ['import', poFile, '--json']);
-    expect(JSON.parse(fromPo.stdout)).toMatchObject({ imported: [{ imported: 0, keptReviewed: 1 }], failed: [] });
+    expect(JSON.parse(fromPo.stdout)).toMatchObject({ imported: [{ imported: 0, keptReviewed: 1, proposals: 1 }], failed: [] });
     expect(fromPo.stderr).toMatch(/1 kept/);
+    expect(fromPo.stderr).toContain(`1 stored as a proposal beside the current translation in translations/en/${lider}.xlf`);
 
     // XLIFF 1.2: the final target changed and set back to "translated".
     const xliffFile = path.join(copy, 'export/en', `${targi}.xliff`);
@@ -1106,9 +1107,17 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
     expect(changed).not.toBe(xml);
     await writeFile(xliffFile, changed);
     const fromXliff = await run(copy, ['import', xliffFile, '--json']);
-    expect(JSON.parse(fromXliff.stdout)).toMatchObject({ imported: [{ imported: 0, keptReviewed: 1 }], failed: [] });
+    expect(JSON.parse(fromXliff.stdout)).toMatchObject({ imported: [{ imported: 0, keptReviewed: 1, proposals: 1 }], failed: [] });
 
-    expect(await snapshot(copy)).toEqual(before);
-    expect(segmentWith(await readStore(copy, 'en', lider), nine)).toMatchObject({ target: nineEn, state: 'reviewed', origin: 'human' });
+    // Only the two segment files changed: each holds the other text as a proposal.
+    const after = await snapshot(copy);
+    expect([...after.keys()].filter((file) => after.get(file) !== before.get(file)).sort()).toEqual([`en/${lider}.xlf`, `en/${targi}.xlf`]);
+    const reviewedNine = segmentWith(await readStore(copy, 'en', lider), nine);
+    expect(reviewedNine).toMatchObject({ target: nineEn, state: 'reviewed', origin: 'human' });
+    expect(reviewedNine.suggestions).toMatchObject([{ kind: 'proposal', target: 'On 9 November we collected the statuette.', file: `export/en/${lider}.po` }]);
+    const finalLinked = segmentWith(await readStore(copy, 'en', targi), linked);
+    expect(finalLinked).toMatchObject({ state: 'final', target: 'We publish the full list of exhibitors on the <pc id="1">Gdańsk Job Fair</pc> website.' });
+    expect(finalLinked.suggestions).toMatchObject([{ kind: 'proposal', target: 'The exhibitors are listed on the <pc id="1">Job Fair</pc> site.', file: `export/en/${targi}.xliff` }]);
+    expectValid([xlf(copy, 'en', lider), xlf(copy, 'en', targi)]);
   });
 });

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors/index.js';
+import { decodeText } from '../files/text.js';
+import { globMatcher } from '../files/index.js';
 import { isKnownLanguage } from './languages.js';
 
 export { canonicalLanguage, isKnownLanguage, languageName } from './languages.js';
@@ -13,6 +15,48 @@ export { canonicalLanguage, isKnownLanguage, languageName } from './languages.js
 const language = z
   .string()
   .refine(isKnownLanguage, { message: 'a known language code (BCP 47, e.g. "en", "sv", "nb")' });
+
+/** A folder below the project: relative, `/`-separated, without `.`, `..` or glob characters. */
+const projectFolder = z
+  .string()
+  .min(1)
+  .refine(isProjectFolder, { message: 'a folder below the project, such as "memory" (relative, without "..", "\\" or glob characters)' });
+
+function isProjectFolder(value: string): boolean {
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || /[\\*?[\]{}()!]/.test(value)) return false;
+  return value
+    .replace(/\/+$/, '')
+    .split('/')
+    .every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+/**
+ * Folder below the project (relative, `/`-separated) where `hansa import` copies TMX files:
+ * `memory.importDir` when set; else the folder of the first `memory.files` glob whose files
+ * there it covers (`tm/**\/*.tmx` → `tm`); else `memory`. Never the project root: a glob
+ * without a folder (`tm.tmx`) names one file, not where memories are kept.
+ */
+export function memoryImportDir(memory: { readonly files: readonly string[]; readonly importDir?: string | undefined }): string {
+  if (memory.importDir !== undefined) return memory.importDir.replace(/\/+$/, '');
+  for (const glob of memory.files) {
+    const folder = glob.startsWith('!') ? '' : staticFolderOf(glob);
+    if (folder !== '' && coversImports(memory.files, folder)) return folder;
+  }
+  return 'memory';
+}
+
+/** Whether a TMX file copied into `folder` is among `files` (so later runs read it). */
+export function coversImports(files: readonly string[], folder: string): boolean {
+  const copied = `${folder}/imported.tmx`;
+  return globMatcher(files)(copied);
+}
+
+/** The folders of `glob` before its first segment with a glob character; its last segment is a file. */
+function staticFolderOf(glob: string): string {
+  const parts = glob.split('/').slice(0, -1);
+  const end = parts.findIndex((part) => /[\\*?[\]{}()!]/.test(part));
+  return parts.slice(0, end < 0 ? parts.length : end).join('/');
+}
 
 const providerName = z.enum(['memory', 'copy', 'pseudo', 'deepl', 'google', 'openai', 'libretranslate', 'azure']);
 
@@ -127,13 +171,35 @@ export const configSchema = z
         fuzzyThreshold: z.number().int().min(50).max(100).default(75),
         /** TMX files below the project added to the memory. Default `memory/**\/*.tmx`. */
         files: z.array(z.string().min(1)).default(['memory/**/*.tmx']),
+        /**
+         * Folder below the project where `hansa import` copies TMX files; `files` must cover
+         * it, or an imported memory would never be read again. Default: see `memoryImportDir`.
+         */
+        importDir: projectFolder.optional(),
       })
       .strict()
+      .superRefine((memory, context) => {
+        // An import folder set by hand that no glob reads is a contradiction in the config.
+        // Left unset, the default folder is checked when a TMX is imported (`hansa import`):
+        // a project with one fixed memory file (`["tm.tmx"]`) that never imports is fine.
+        if (memory.importDir === undefined || coversImports(memory.files, memoryImportDir(memory))) return;
+        const glob = `${memoryImportDir(memory)}/**/*.tmx`;
+        context.addIssue({ code: 'custom', path: ['importDir'], message: `a folder memory.files covers, or imported TMX files are never read (add "${glob}" to memory.files)` });
+      })
       .default({ fuzzyThreshold: 75, files: ['memory/**/*.tmx'] }),
     qa: z
       .object({
-        /** Target/source length ratio outside which a finding is raised. Default 0.5–2.0. */
-        lengthRatio: z.object({ min: z.number().positive(), max: z.number().positive() }).strict().default({ min: 0.5, max: 2 }),
+        /** Target/source length ratio outside which a finding is raised; `min` no greater than `max`. Default 0.5–2.0. */
+        lengthRatio: z
+          .object({ min: z.number().positive(), max: z.number().positive() })
+          .strict()
+          .refine((ratio) => ratio.min <= ratio.max, {
+            error: (issue) => {
+              const ratio = issue.input as { min: number; max: number };
+              return `qa.lengthRatio.min no greater than qa.lengthRatio.max (got min ${ratio.min}, max ${ratio.max})`;
+            },
+          })
+          .default({ min: 0.5, max: 2 }),
       })
       .strict()
       .default({ lengthRatio: { min: 0.5, max: 2 } }),
@@ -184,14 +250,16 @@ export function defaultConfig(): HansaConfig {
  */
 export async function loadConfig(cwd: string, file?: string): Promise<{ config: HansaConfig; file: string | undefined }> {
   const target = file === undefined ? path.join(cwd, configFileName) : path.resolve(cwd, file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(target, 'utf8');
+    bytes = await readFile(target);
   } catch (error) {
     if (file === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultConfig(), file: undefined };
     throw new InputError('config_unreadable', `cannot read ${target}`, { file: target, cause: error, data: { reason: (error as Error).message } });
   }
-  return { config: parseConfig(text, path.relative(cwd, target) || target), file: target };
+  const shown = path.relative(cwd, target) || target;
+  // Strict UTF-8 (or UTF-16 with a BOM): a stray Latin-1 byte is refused at its line, not read as U+FFFD.
+  return { config: parseConfig(decodeText(bytes, shown, { kind: 'plain' }), shown), file: target };
 }
 
 /** Validate configuration text; the first problem becomes an `InputError` with key and line. */

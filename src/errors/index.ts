@@ -18,6 +18,10 @@ export type ErrorCode =
   | 'file_outside_content'
   | 'no_files'
   | 'markdown_invalid'
+  | 'markdown_too_deep'
+  | 'markdown_too_complex'
+  | 'segment_too_long'
+  | 'file_too_large'
   | 'provider_failed'
   | 'provider_unconfigured'
   | 'interrupted'
@@ -99,7 +103,8 @@ const ioReasons: Readonly<Record<string, string>> = {
 /** An errno error from the file system (`ENOSPC` …), as an `IoError` naming `file`; anything else unchanged. */
 export function asIoError(error: unknown, file: string): unknown {
   if (error instanceof HansaError || !isErrnoError(error)) return error;
-  const errno = error.code ?? 'EIO';
+  // mkdir -p over a file says EEXIST; what the user must hear is that a file blocks the folder.
+  const errno = error.code === 'EEXIST' && error.syscall === 'mkdir' ? 'ENOTDIR' : (error.code ?? 'EIO');
   return new IoError('io_error', `${ioReasons[errno] ?? error.message} (${errno})`, { file, cause: error, data: { errno, reason: ioReasons[errno] ?? error.message } });
 }
 

@@ -17,6 +17,8 @@
  * a machine or memory, for review); `initial` → empty `msgstr`, or with a draft target
  * `#, fuzzy`. Without a target, the translation of the previous source (or the best memory
  * match) is offered as gettext's `msgmerge` does: fuzzy, with that source as `#| msgid`.
+ * Other suggestions are `#.` comments, `<kind>: (<origin>, …) <text>`; a `proposal` (a
+ * person's text waiting beside a reviewed translation) also names the file it came from.
  *
  * States, read: empty `msgstr` → `initial`; fuzzy with `#| msgid` (or Hansa's `#. offered:`
  * comment, which survives tools that drop `#|`) → `initial`: an offered translation of
@@ -94,7 +96,9 @@ function entryLines(segment: StoreSegment, unit: StoreUnit, notes: readonly Stor
 function suggestionLabel(suggestion: Suggestion): string {
   const similarity = suggestion.similarity === undefined ? '' : `, ${Math.round(suggestion.similarity)}%`;
   const state = suggestion.state === undefined ? '' : `, ${suggestion.state}`;
-  return `(${suggestion.origin}${similarity}${state})`;
+  // A proposal says where it came from, and who sent it when the file said.
+  const sent = [suggestion.file === undefined ? '' : `from ${suggestion.file}`, suggestion.author ?? '', suggestion.date ?? ''].filter((part) => part !== '');
+  return `(${suggestion.origin}${similarity}${state}${sent.length === 0 ? '' : `, ${sent.join(', ')}`})`;
 }
 
 /** How code `id` of `source` looks in PO text: its opening tag. */
@@ -345,11 +349,11 @@ export function readPo(text: string, fileName: string): ImportedFile {
   const entries = parsePo(text, fileName);
   const header = entries.find((entry) => entry.msgctxt === undefined && entry.msgid.value === '');
   const fields = header === undefined ? new Map<string, string>() : headerFields(header.msgstr[0]?.value ?? '');
-  const charset = /charset=([^\s;]+)/i.exec(fields.get('content-type') ?? '')?.[1];
-  if (charset !== undefined && !/^(utf-?8|charset|ascii|us-ascii)$/i.test(charset)) {
-    throw importError(fileName, header?.line ?? 1, `the file says it is in ${charset}; save it as UTF-8`);
-  }
+  // The header's charset is about bytes: `decodeText` (src/files/text.ts) honoured it when the
+  // file was read, so `text` is already decoded whatever it names.
   const language = fields.get('language');
+  const author = filledField(fields.get('last-translator'), 'FULL NAME <EMAIL@ADDRESS>');
+  const date = filledField(fields.get('po-revision-date'), 'YEAR-MO-DA HO:MI+ZONE');
   const original = fields.get('x-hansa-original');
   const sourceLanguage = fields.get('x-hansa-source-language');
   const translations = entries.filter((entry) => entry !== header).map((entry) => translationOf(entry, fileName));
@@ -358,8 +362,15 @@ export function readPo(text: string, fileName: string): ImportedFile {
     ...(original === undefined || original === '' ? {} : { original }),
     ...(sourceLanguage === undefined || sourceLanguage === '' ? {} : { sourceLanguage }),
     ...(language === undefined || language === '' ? {} : { targetLanguage: language.replace(/_/g, '-') }),
+    ...(author === undefined ? {} : { author }),
+    ...(date === undefined ? {} : { date }),
     translations,
   };
+}
+
+/** A header value a tool actually filled in: not empty, not xgettext's placeholder. */
+function filledField(value: string | undefined, placeholder: string): string | undefined {
+  return value === undefined || value === '' || value === placeholder ? undefined : value;
 }
 
 /** Header fields by lower-case name. */

@@ -37,12 +37,15 @@ export interface StoreCode {
 }
 
 /** Why a translation is offered but not in force. */
-export type SuggestionKind = 'previous' | 'memory' | 'machine';
+export type SuggestionKind = 'previous' | 'memory' | 'machine' | 'proposal';
 
 /**
  * A translation offered to the translator without being the segment's target: the
  * approved translation of an earlier source (kept when the source changed), a fuzzy
- * memory match, or a machine answer that could not replace a human one.
+ * memory match, a machine answer that could not replace a human one, or a `proposal`:
+ * a text a person sent back (`hansa import`) that could not replace the translation in
+ * force (reviewed or final, or any translation for a draft), waiting for a reviewer
+ * (DESIGN §8.7).
  */
 export interface Suggestion {
   readonly kind: SuggestionKind;
@@ -54,8 +57,14 @@ export interface Suggestion {
   readonly origin: string;
   /** Similarity of `source` to the segment's current source, 0–100. */
   readonly similarity?: number;
-  /** State the translation had, for `previous`. */
+  /** State the translation had, for `previous`; for a `proposal`, the state the file gave it. */
   readonly state?: TranslationState;
+  /** For a `proposal`: the file it was imported from, as `hansa import` named it (project-relative). */
+  readonly file?: string;
+  /** For a `proposal`: who sent it, when the file says (PO `Last-Translator`). */
+  readonly author?: string;
+  /** For a `proposal`: when, as the file says (PO `PO-Revision-Date`); never the time of the import. */
+  readonly date?: string;
 }
 
 /** One sentence (or attribute value) with its translation. */
@@ -136,5 +145,9 @@ export interface ImportedFile {
   readonly original?: string;
   readonly sourceLanguage?: string;
   readonly targetLanguage?: string;
+  /** Who last worked on the file, when the format says (PO `Last-Translator`). */
+  readonly author?: string;
+  /** When, as the file says (PO `PO-Revision-Date`). */
+  readonly date?: string;
   readonly translations: readonly ImportedTranslation[];
 }

@@ -23,7 +23,8 @@
  * - `signed-off` → `reviewed`, `final` → `final`; `approved="yes"` → at least `reviewed`.
  *
  * Suggestions become `<alt-trans>` (`previous-version` for the translation of an earlier
- * source, with its state). Origins are written as notes for the translator; the reader
+ * source, with its state; `proposal`, with the file it came from as the origin, for a
+ * person's text waiting beside a reviewed translation). Origins are written as notes for the translator; the reader
  * leaves origins to the importer, which knows what it exported.
  */
 import { escapeXmlAttribute, escapeXmlText, parseXml, childrenNamed, firstChild, type XmlElement } from '../glossary/xml.js';
@@ -121,11 +122,13 @@ function qualifierOf(origin: string | undefined): string | undefined {
 
 function altTransLines(suggestion: Suggestion, segmentId: string, indent: string): string[] {
   const quality = suggestion.similarity === undefined ? '' : ` match-quality="${Math.round(suggestion.similarity)}"`;
-  const type = suggestion.kind === 'previous' ? ' alttranstype="previous-version"' : '';
+  const type = suggestion.kind === 'previous' ? ' alttranstype="previous-version"' : suggestion.kind === 'proposal' ? ' alttranstype="proposal"' : '';
   const state = suggestion.state === undefined ? '' : ` state="${xliff12WrittenState(suggestion.state).state}"`;
+  // A proposal's origin is the file a person sent it in (1.2: "the tool, system or repository").
+  const origin = suggestion.kind === 'proposal' ? (suggestion.file ?? suggestion.origin) : suggestion.origin;
   // No codes: the suggestion's codes are its own source's, not this segment's.
   return [
-    `${indent}<alt-trans origin="${escapeXmlAttribute(suggestion.origin)}"${quality}${type} xml:space="preserve">`,
+    `${indent}<alt-trans origin="${escapeXmlAttribute(origin)}"${quality}${type} xml:space="preserve">`,
     `${indent}  <source>${inlineXml(storeRuns(suggestion.source, segmentId), [])}</source>`,
     `${indent}  <target${state}>${inlineXml(storeRuns(suggestion.target, segmentId), [])}</target>`,
     `${indent}</alt-trans>`,

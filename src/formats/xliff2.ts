@@ -53,8 +53,10 @@
  * 5. Notes: a note about a segment has the id `<segment id>.n<k>`, a note about the unit
  *    `n<k>` (k counts the unit's notes); a note without a category reads with category ''.
  * 6. Suggestions: the Translation Candidates module, `ref="#<segment id>"`, `type` tm (mt
- *    for machine), `subType` `hansa:previous|memory|machine`, `origin`, `similarity`, and
- *    the state of a previous translation in a `mda:meta type="state"`; similarity is written
+ *    for machine, other for a proposal), `subType` `hansa:previous|memory|machine|proposal`,
+ *    `origin`, `similarity`, and in `mda:meta` items the state of a previous translation or
+ *    proposal and, for a proposal, the `file` it was imported from and the `author` and
+ *    `date` that file gave (never the time of the import); similarity is written
  *    to two decimals. Matches from other tools read as memory (machine for `type="mt"`)
  *    suggestions; a match whose `ref` names no segment of its unit is dropped. Codes in a
  *    match carry no kind or display (a suggestion has no code list).
@@ -72,7 +74,7 @@
  *    store it could not read back (`segment_file_invalid`, without a file).
  */
 import { InputError } from '../errors/index.js';
-import { escapeXmlAttribute, escapeXmlText, parseXml, type XmlElement } from '../glossary/xml.js';
+import { escapeXmlAttribute, escapeXmlText, nonXmlCharacters, parseXml, type XmlElement } from '../glossary/xml.js';
 import type { CodeKind } from '../markdown/types.js';
 import { parseTagged, readTarget, renderTagged, type Run } from '../markdown/tagged.js';
 import {
@@ -89,24 +91,22 @@ import {
   type UnitPart,
 } from './types.js';
 
-/** Namespace of XLIFF 2.0 and 2.1 core. */
-// Characters XML 1.0 cannot carry even as references (control characters from man pages,
-// lone surrogates): XLIFF 2 writes them as `<cp hex="…"/>`.
-// eslint-disable-next-line no-control-regex
-const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Source or target text: escaped, with characters XML cannot hold as `<cp>` elements. */
+/**
+ * Source or target text: escaped, with the characters XML cannot hold (`nonXmlCharacters`:
+ * control characters from man pages, lone surrogates) as `<cp hex="…"/>` elements.
+ */
 function contentText(text: string): string {
   let out = '';
   let last = 0;
-  for (const match of text.matchAll(notXml)) {
-    out += escapeXmlText(text.slice(last, match.index));
-    out += `<cp hex="${(match[0].charCodeAt(0)).toString(16).toUpperCase().padStart(4, '0')}"/>`;
-    last = match.index + match[0].length;
+  for (const { index, character } of nonXmlCharacters(text)) {
+    out += escapeXmlText(text.slice(last, index));
+    out += `<cp hex="${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}"/>`;
+    last = index + character.length;
   }
   return out + escapeXmlText(text.slice(last));
 }
 
+/** Namespace of XLIFF 2.0 and 2.1 core. */
 export const xliff2Namespace = 'urn:oasis:names:tc:xliff:document:2.0';
 const xliff22Namespace = 'urn:oasis:names:tc:xliff:document:2.2';
 const matchesNamespace = 'urn:oasis:names:tc:xliff:matches:2.0';
@@ -142,7 +142,13 @@ const kindsBySubType: ReadonlyMap<string, CodeKind> = new Map(
   Object.entries(codeTypes).map(([kind, { subType }]) => [subType, kind as CodeKind]),
 );
 
-const suggestionKinds: readonly SuggestionKind[] = ['previous', 'memory', 'machine'];
+const suggestionKinds: readonly SuggestionKind[] = ['previous', 'memory', 'machine', 'proposal'];
+
+/** The Translation Candidates `type` of each kind: a person's proposal is neither memory nor machine. */
+const matchTypes: Readonly<Record<SuggestionKind, 'tm' | 'mt' | 'other'>> = { previous: 'tm', memory: 'tm', machine: 'mt', proposal: 'other' };
+
+/** A match's values kept as `mda:meta` items, in this order. */
+const matchMetaTypes = ['state', 'file', 'author', 'date'] as const;
 
 // ───────────────────────────── writing ─────────────────────────────
 
@@ -162,7 +168,7 @@ export function writeXliff2(file: SegmentFile): string {
     `<xliff xmlns="${xliff2Namespace}" xmlns:mda="${metadataNamespace}" xmlns:mtc="${matchesNamespace}" version="2.1"` +
       ` srcLang="${escapeXmlAttribute(file.sourceLanguage)}" trgLang="${escapeXmlAttribute(file.targetLanguage)}">`,
     `  <file id="f1" original="${escapeXmlAttribute(file.original)}" canResegment="no">`,
-    ...(file.sourceHash === undefined ? [] : indent(metadataLines('sourceHash', file.sourceHash), 4)),
+    ...(file.sourceHash === undefined ? [] : indent(metadataLines([['sourceHash', file.sourceHash]]), 4)),
     // A file needs at least one unit or group: a document with nothing to translate gets an empty group.
     ...(file.units.length === 0 ? ['    <group id="empty"/>'] : file.units.flatMap((unit) => indent(unitLines(unit), 4))),
     '  </file>',
@@ -232,7 +238,7 @@ function matchLines(segment: StoreSegment, suggestion: Suggestion, index: number
   checkCandidateTarget(sourceRuns, targetRuns, where);
   const attributes = [
     `ref="#${segment.id}"`,
-    `type="${suggestion.kind === 'machine' ? 'mt' : 'tm'}"`,
+    `type="${matchTypes[suggestion.kind]}"`,
     `subType="${hansaPrefix}${suggestion.kind}"`,
     suggestion.origin === '' ? '' : `origin="${escapeXmlAttribute(suggestion.origin)}"`,
     suggestion.similarity === undefined ? '' : `similarity="${similarityText(suggestion.similarity, where)}"`,
@@ -240,9 +246,13 @@ function matchLines(segment: StoreSegment, suggestion: Suggestion, index: number
   const ref = (id: number): string => `m${index}-${id}`;
   claimCodeIds(taken, sourceRuns.filter((run) => run.type === 'open' || run.type === 'ph').length, ref, `of ${where}`);
   const none = (): string => '';
+  const meta = matchMetaTypes.flatMap((type): [string, string][] => {
+    const value = suggestion[type];
+    return value === undefined ? [] : [[type, value]];
+  });
   return [
     `<mtc:match ${attributes.join(' ')}>`,
-    ...(suggestion.state === undefined ? [] : indent(metadataLines('state', suggestion.state), 2)),
+    ...(meta.length === 0 ? [] : indent(metadataLines(meta), 2)),
     `  ${contentXml('source', sourceRuns, ref, none)}`,
     `  ${contentXml('target', targetRuns, ref, none)}`,
     '</mtc:match>',
@@ -256,12 +266,12 @@ function noteXml(note: StoreNote, index: number): string {
   return `<note id="${id}"${category}>${escapeXmlText(note.text)}</note>`;
 }
 
-/** A Metadata module block holding one Hansa value. */
-function metadataLines(type: string, value: string): string[] {
+/** A Metadata module block holding Hansa's values, as `[type, value]` pairs in order. */
+function metadataLines(entries: readonly (readonly [string, string])[]): string[] {
   return [
     '<mda:metadata>',
     '  <mda:metaGroup category="hansa">',
-    `    <mda:meta type="${type}">${escapeXmlText(value)}</mda:meta>`,
+    ...entries.map(([type, value]) => `    <mda:meta type="${type}">${escapeXmlText(value)}</mda:meta>`),
     '  </mda:metaGroup>',
     '</mda:metadata>',
   ];
@@ -665,6 +675,9 @@ function readMatch(node: Node, context: Context, segmentId: string): Suggestion 
   if (sourceNode === undefined || targetNode === undefined) throw fail(context, element.line, `${where} needs a <source> and a <target>`);
   const source = localSource(inlines(sourceNode, context), context, where);
   const target = localTarget(inlines(targetNode, context), source.refs, context, `the target of ${where}`);
+  const file = metaValue(node, 'file');
+  const author = metaValue(node, 'author');
+  const date = metaValue(node, 'date');
   return {
     kind,
     source: source.tagged,
@@ -672,6 +685,9 @@ function readMatch(node: Node, context: Context, segmentId: string): Suggestion 
     origin: element.attributes['origin'] ?? '',
     ...(similarity === undefined ? {} : { similarity }),
     ...(state === undefined ? {} : { state }),
+    ...(file === undefined ? {} : { file }),
+    ...(author === undefined ? {} : { author }),
+    ...(date === undefined ? {} : { date }),
   };
 }
 

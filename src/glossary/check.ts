@@ -15,7 +15,7 @@
 
 /** Languages whose compounds are written as one word. */
 const compounding = new Set(['sv', 'da', 'nb', 'no', 'nn', 'de', 'fi', 'et', 'is', 'nl']);
-import { compileTerms } from './compile.js';
+import { compileTerms, type CompileOptions } from './compile.js';
 import { TermIndex, type CompiledTerm, type TermHit } from './match.js';
 import { foldKey, tokenize, type FoldOptions } from './text.js';
 import { termsIn, type Glossary, type GlossaryEntry } from './types.js';
@@ -63,8 +63,8 @@ export class TerminologyChecker {
   }
 
   /** Compile the target terms of `lang` (allowed and forbidden) with its dictionary. */
-  static async create(glossary: Glossary, lang: string, options: FoldOptions & { cacheDir?: string } = {}): Promise<TerminologyChecker> {
-    const cache = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
+  static async create(glossary: Glossary, lang: string, options: FoldOptions & Pick<CompileOptions, 'cacheDir' | 'onCacheDamaged'> = {}): Promise<TerminologyChecker> {
+    const cache = { cacheDir: options.cacheDir, onCacheDamaged: options.onCacheDamaged };
     const [allowed, forbidden] = await Promise.all([
       compileTerms(glossary, lang, { statuses: ['preferred', 'admitted'], guessUnknown: true, ...cache }),
       compileTerms(glossary, lang, { statuses: ['deprecated'], inversions: false, guessUnknown: true, ...cache }),

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../files/index.js';
+import { z } from 'zod';
+import { readCacheFile, writeFileAtomic } from '../files/index.js';
 import type { CompiledTerm, CompiledWord } from './match.js';
 import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary, releaseDictionary } from './morphology.js';
-import { isAcronym, termWords } from './text.js';
+import { isAcronym, termWords, type Separator } from './text.js';
 import { termsIn, type Glossary, type TermStatus } from './types.js';
 
 /** Options of `compileTerms`. */
@@ -21,6 +22,11 @@ export interface CompileOptions {
   readonly inversions?: boolean;
   /** Folder for the cache; none = no cache. */
   readonly cacheDir?: string;
+  /**
+   * Told of a cache file that is damaged (not JSON, not compiled terms): it is compiled
+   * again and rewritten, never an error. Default: nobody is told.
+   */
+  readonly onCacheDamaged?: (file: string, reason: string) => void;
   /** Guess forms of words the dictionary lacks, by analogy (target checks). Default false. */
   readonly guessUnknown?: boolean;
 }
@@ -49,11 +55,9 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
     .digest('hex');
   const cacheFile = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, `${lang}-${key.slice(0, 24)}.json`);
   if (cacheFile !== undefined) {
-    try {
-      return JSON.parse(await readFile(cacheFile, 'utf8')) as CompiledTerm[];
-    } catch {
-      // Not cached yet.
-    }
+    const cached = await readCacheFile(cacheFile, compiledTermsSchema);
+    if (cached.status === 'hit') return cached.value;
+    if (cached.status === 'damaged') options.onCacheDamaged?.(cacheFile, cached.reason);
   }
   const dictionary = hasDictionary(lang) ? await loadDictionary(lang) : undefined;
   const memo = new Map<string, CompiledWord>();
@@ -81,6 +85,17 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
   if (cacheFile !== undefined) await writeFileAtomic(cacheFile, JSON.stringify(terms));
   return terms;
 }
+
+/** The shape of a cache file: `CompiledTerm[]` (match.ts). */
+const compiledTermsSchema: z.ZodType<CompiledTerm[]> = z.array(
+  z.object({
+    entryId: z.string(),
+    term: z.string(),
+    words: z.array(z.object({ forms: z.array(z.string()), stem: z.string().optional(), isAcronym: z.boolean() })),
+    separators: z.array(z.enum(['start', 'space', 'hyphen', 'other'] satisfies Separator[])),
+    caseSensitive: z.boolean(),
+  }),
+);
 
 async function dictionaryVersion(lang: string): Promise<string> {
   if (!hasDictionary(lang)) return 'none';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isKnownLanguage } from '../config/index.js';
 import { InputError } from '../errors/index.js';
-import { decodeUtf8 } from '../files/index.js';
+import { decodeText } from '../files/text.js';
 import { readCsvGlossary, writeCsvGlossary } from './csv.js';
 import { readTbxGlossary, writeTbxGlossary } from './tbx.js';
 import type { Glossary } from './types.js';
@@ -59,7 +59,11 @@ export function readGlossary(text: string, file: string, options: ReadGlossaryOp
   }
 }
 
-/** Read a glossary file (strict UTF-8; a BOM is dropped). Errors as for `readGlossary`, plus `file_unreadable` and `not_utf8`. */
+/**
+ * Read a glossary file, decoded strictly (`decodeText`: UTF-8 unless a BOM or a TBX file's XML
+ * declaration names another encoding; a BOM is dropped). Errors as for `readGlossary`, plus
+ * `file_unreadable` and the encoding errors (`not_utf8`, `encoding_*`) with the line.
+ */
 export async function readGlossaryFile(file: string, options: ReadGlossaryOptions = {}): Promise<Glossary> {
   const shown = options.displayPath ?? file;
   let bytes: Uint8Array;
@@ -68,7 +72,10 @@ export async function readGlossaryFile(file: string, options: ReadGlossaryOption
   } catch (error) {
     throw new InputError('file_unreadable', `cannot read ${shown}`, { file: shown, cause: error, data: { reason: (error as Error).message } });
   }
-  return readGlossary(decodeUtf8(bytes, shown), shown, { ...options, format: options.format ?? glossaryFormatOf(file) });
+  const format = options.format ?? glossaryFormatOf(file);
+  // An unknown format is refused for what it is, not for its bytes.
+  const text = format === undefined ? '' : decodeText(bytes, shown, { kind: format === 'tbx' ? 'xml' : 'plain' });
+  return readGlossary(text, shown, { ...options, ...(format === undefined ? {} : { format }) });
 }
 
 /** Serialise a glossary; the source language is the first of `glossary.languages`. */

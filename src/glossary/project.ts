@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { listFiles } from '../files/index.js';
-import { compileTerms } from './compile.js';
+import { compileTerms, type CompileOptions } from './compile.js';
 import { readGlossaryFile } from './formats.js';
 import { TermIndex } from './match.js';
 import type { FoldOptions } from './text.js';
@@ -27,8 +27,8 @@ export async function loadGlossaries(
   return { languages, entries };
 }
 
-/** A term index of `lang` over a glossary, compiled (and cached in `cacheDir`). */
-export async function createTermIndex(glossary: Glossary, lang: string, options: FoldOptions & { cacheDir?: string } = {}): Promise<TermIndex> {
-  const terms = await compileTerms(glossary, lang, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
+/** A term index of `lang` over a glossary, compiled (and cached in `cacheDir`; see `CompileOptions`). */
+export async function createTermIndex(glossary: Glossary, lang: string, options: FoldOptions & Pick<CompileOptions, 'cacheDir' | 'onCacheDamaged'> = {}): Promise<TermIndex> {
+  const terms = await compileTerms(glossary, lang, { cacheDir: options.cacheDir, onCacheDamaged: options.onCacheDamaged });
   return new TermIndex(terms, options);
 }

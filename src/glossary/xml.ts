@@ -152,13 +152,27 @@ export function escapeXmlAttribute(text: string): string {
   return text.replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Characters XML 1.0 cannot carry at all, not even as references (with `u`, only lone surrogates match `\ud800-\udfff`). */
+/**
+ * Characters XML 1.0 cannot carry at all, not even as references: C0 controls but tab, line
+ * feed and carriage return (man pages have them), U+FFFE, U+FFFF and lone surrogates (with
+ * `u`, `\ud800-\udfff` matches only a surrogate that is not half of a pair). The one test of
+ * this for every XML format Hansa writes.
+ */
 // eslint-disable-next-line no-control-regex
 const forbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/u;
+const everyForbidden = new RegExp(forbidden.source, 'gu');
 
 /** True when `text` holds a character no XML document can carry (TMX has no escape for it). */
 export function hasNonXmlCharacters(text: string): boolean {
   return forbidden.test(text);
+}
+
+/**
+ * The characters of `text` no XML document can carry, each with its offset (in UTF-16 code
+ * units), in order: for formats that have an escape of their own (XLIFF 2 `<cp hex="…"/>`).
+ */
+export function nonXmlCharacters(text: string): { readonly index: number; readonly character: string }[] {
+  return [...text.matchAll(everyForbidden)].map((match) => ({ index: match.index, character: match[0] }));
 }
 
 function checkXmlChars(text: string): void {

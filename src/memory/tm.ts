@@ -32,17 +32,24 @@
  *    codes and punctuation) every source is read. Sources passing a. and c. are scored
  *    exactly, highest bound (the score of LB) first, until the `limit`-th best found beats
  *    the next bound. test/memory/tm.test.ts checks this against brute force.
- * 5. The file (`save`, `load`): JSON Lines. A header line
+ * 5. The file (`save`, `load`, `open`): kept so that the project state in `.hansa/` can hold
+ *    a built index instead of reading every segment file and memory again on each run (the
+ *    bench times its load). JSON Lines. A header line
  *    `{"hansa":"translation-memory","version":1,"sourceLanguage":…,"targetLanguage":…,"entries":n,"fields":[…]}`,
  *    then one entry a line, oldest first, as an array `[source, target, state, origin]`, with
- *    `document, context` after them for an entry of a document. Written atomically; read
- *    strictly (zod), a bad line is an `InputError` naming the file and the line.
+ *    `document, context` after them for an entry of a document. Written atomically, so a
+ *    reader sees the old file or the new one, never half of one. Read strictly: bytes that are
+ *    not UTF-8, a line that is not an entry (zod), a header for another language pair or a
+ *    count of entries the lines do not match (a truncated file) is an `InputError`
+ *    (`file_unreadable`) naming the file and the line, which a cache takes as a miss and
+ *    rebuilds from its inputs. The file does not say what it was built from: a cache keys
+ *    it by its inputs itself; the threshold and limit come from the options, not the file.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors/index.js';
-import { writeFileAtomic } from '../files/index.js';
+import { firstInvalidUtf8, writeFileAtomic } from '../files/index.js';
 import { stateRank } from '../formats/types.js';
 import { parseTagged } from '../markdown/tagged.js';
 export { fuzzyScore } from './fuzzy.js';
@@ -124,6 +131,8 @@ export type LoadOptions = Partial<MemoryIndexOptions>;
 
 /** Bytes decoded at a time by `load`. */
 const chunkBytes = 1 << 20;
+/** `load` refuses bytes that are not UTF-8 rather than reading U+FFFD into targets. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const defaultThreshold = 75;
 const defaultLimit = 3;
 const formatName = 'translation-memory';
@@ -335,7 +344,11 @@ export class MemoryIndex {
     this.#table = new TokenTable(options.sourceLanguage);
   }
 
-  /** An index holding `entries`, added in order (so later ones count as more recent). */
+  /**
+   * An index holding `entries`, added in order (so later ones count as more recent), with its
+   * posting lists built in one pass: the way to build an index whose entries are all known at
+   * once, such as one rebuilt for the project state (adding them one by one costs more).
+   */
   static fromEntries(entries: Iterable<MemoryIndexEntry>, options: MemoryIndexOptions): MemoryIndex {
     const index = new MemoryIndex(options);
     for (const entry of entries) index.add(entry);
@@ -359,7 +372,10 @@ export class MemoryIndex {
     return MemoryIndex.#parse(bytes, file, options);
   }
 
-  /** `load` the file, or start an empty index when there is none yet. */
+  /**
+   * `load` the file, or start an empty index when there is none yet. A file that is there but
+   * cannot be read or is damaged rejects as `load` does.
+   */
   static async open(file: string, options: MemoryIndexOptions): Promise<MemoryIndex> {
     try {
       return await MemoryIndex.load(file, options);
@@ -385,7 +401,18 @@ export class MemoryIndex {
         if (start >= bytes.length) return undefined;
         const newline = bytes.indexOf(0x0a, Math.min(bytes.length, start + chunkBytes));
         const end = newline < 0 ? bytes.length : newline + 1;
-        pending = bytes.toString('utf8', start, end).split('\n');
+        // A chunk ends at a newline, so it never splits a character.
+        const chunk = bytes.subarray(start, end);
+        let decoded: string;
+        try {
+          decoded = strictUtf8.decode(chunk);
+        } catch {
+          const at = firstInvalidUtf8(chunk);
+          let bad = line + 1;
+          for (let i = 0; i < at; i++) if (chunk[i] === 0x0a) bad++;
+          throw fail(bad, 'not UTF-8');
+        }
+        pending = decoded.split('\n');
         // The chunk ends with a newline (or the file does not): the piece after it is no line.
         if (newline >= 0 || pending.at(-1) === '') pending.pop();
         next = 0;

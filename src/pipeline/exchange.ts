@@ -5,22 +5,25 @@
  * against the project before anything is written; one unknown segment, a file for another
  * document or language, or a target whose codes do not match rejects the whole file.
  * A `reviewed` or `final` translation in the project is never replaced by an import
- * (DESIGN §8.1); such differences are reported, not applied.
+ * (DESIGN §8.1) unless the file is a reviewer's (`--reviewed`); a different text for one is
+ * stored beside it as a proposal, named by the file it came from, and reported (§8.7).
  */
 import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { coversImports, memoryImportDir } from '../config/index.js';
 import { InputError } from '../errors/index.js';
-import { decodeUtf8, writeFileAtomic } from '../files/index.js';
+import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
+import { decodeText } from '../files/text.js';
 import { readTarget } from '../markdown/index.js';
 import { readPo, writePo } from '../formats/po.js';
 import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
-import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment } from '../formats/types.js';
+import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment, type Suggestion } from '../formats/types.js';
 import { displayPath, type Project } from './project.js';
 import { filled, isOpen, updateSegments } from './store.js';
 import { retireSegments } from './retired.js';
-import { loadWorkspace, type WorkspaceFile } from './workspace.js';
+import { loadWorkspace, readWorkspaceFile, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';
 
@@ -62,12 +65,32 @@ export interface ImportReport {
   readonly into: readonly string[];
   readonly imported: number;
   readonly unchanged: number;
-  /** Differences refused because the project's translation is reviewed or final. */
+  /**
+   * Texts that could not replace the translation in force (reviewed or final; for a draft,
+   * any translation): each is a `proposal` beside it in the segment file (DESIGN §8.7),
+   * stored now (`proposals`) or already waiting there from an earlier import (`waiting`).
+   */
   readonly keptReviewed: number;
+  /** Proposals this import stored in the segment file (`into[0]`). */
+  readonly proposals: number;
+  /** Kept texts the segment file already held as proposals: nothing stored twice. */
+  readonly waiting: number;
+}
+
+/** How `hansa import` takes a file. */
+export interface ImportOptions {
+  /** Target languages accepted; default: the config's `targetLanguages`. */
+  readonly languages?: readonly string[];
+  /**
+   * The file is a reviewer's (`--reviewed`): its reviewed and final targets replace reviewed
+   * translations (final ones also final translations), which is how a reviewer accepts a
+   * proposal. Default `false`: an import never replaces a reviewed or final translation.
+   */
+  readonly reviewed?: boolean;
 }
 
 /** Import translators' files; each either goes in whole or not at all (its error is thrown). */
-export async function importFile(project: Project, file: string, options: { languages?: readonly string[] } = {}): Promise<ImportReport> {
+export async function importFile(project: Project, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const absolute = path.resolve(project.cwd, file);
   const display = displayPath(project, absolute);
   let bytes: Buffer;
@@ -76,7 +99,8 @@ export async function importFile(project: Project, file: string, options: { lang
   } catch (error) {
     throw new InputError('file_unreadable', `cannot read ${display}`, { file: display, cause: error, data: { reason: (error as Error).message } });
   }
-  const text = decodeUtf8(bytes, display);
+  // In the encoding the file names (XML declaration, PO header), strictly: see `decodeText`.
+  const text = decodeText(bytes, display, { kind: /\.pot?$/i.test(display) ? 'po' : 'xml' });
   if (path.extname(display).toLowerCase() === '.tmx') {
     return importTmx(project, absolute, display, readTmx(text, display, { sourceLanguage: project.config.sourceLanguage }), options);
   }
@@ -85,19 +109,38 @@ export async function importFile(project: Project, file: string, options: { lang
   const workspace = await loadWorkspace(project, [lang]);
   const original = imported.original;
   const target = workspace.files.find((item) => item.sourcePath === original || item.file === original);
+  // A segment file that cannot be read (another encoding, broken XML) is left as it is, named.
+  const refused = workspace.refused.find((item) => item.lang === lang && (item.sourcePath === original || item.file === original));
+  if (refused !== undefined) throw refused.error;
   if (target === undefined) {
     throw new InputError('import_wrong_document', `${display} is for ${original ?? '(no document)'}`, { file: display, line: 1, data: { found: original ?? '(none)', expected: workspace.files.map((item) => item.sourcePath).join(', ') || '(no documents)' } });
   }
   const bad = workspace.errors.find((error) => error.file === target.display);
   if (bad !== undefined) throw new InputError('segment_file_invalid', bad.message, { file: bad.file, ...(bad.line === undefined ? {} : { line: bad.line }), data: { reason: bad.message } });
-  const { file: updated, imported: count, unchanged, keptReviewed } = applyTranslations(target, imported.translations, display);
-  if (count > 0) {
-    // The file written is reconciled with the current source: translations whose source the
-    // author removed since the last extract must reach the memory first, or they are lost.
-    await retireSegments(project, lang, target.retired);
-    await writeFileAtomic(target.absolute, writeXliff2(updated));
+  const sender = { file: display, ...(imported.author === undefined ? {} : { author: imported.author }), ...(imported.date === undefined ? {} : { date: imported.date }) };
+  const apply = (into: WorkspaceFile): ReturnType<typeof applyTranslations> => applyTranslations(into, imported.translations, display, { sender, reviewed: options.reviewed === true });
+  const { imported: count, unchanged, proposals, waiting } = await writeChanged(project, target, apply, (applied) => applied.imported > 0 || applied.proposals > 0);
+  return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed: proposals + waiting, proposals, waiting };
+}
+
+/**
+ * Apply `change` to a segment file and write it when `worthWriting` says so, but never over a
+ * version saved since it was read (a translator's CAT tool, the review page): then it is read
+ * again and the change applied to that version (DESIGN §8.9). Translations whose source the
+ * author removed since the last extract reach the memory first, or they would be lost.
+ */
+async function writeChanged<T extends { file: SegmentFile }>(project: Project, target: WorkspaceFile, change: (file: WorkspaceFile) => T, worthWriting: (applied: T) => boolean): Promise<T> {
+  let current = target;
+  for (let attempt = 1; ; attempt += 1) {
+    const applied = change(current);
+    if (!worthWriting(applied)) return applied;
+    await retireSegments(project, current.lang, current.retired);
+    if (await writeFileIfUnchanged(current.absolute, writeXliff2(applied.file), current.bytes)) return applied;
+    if (attempt >= 5) {
+      throw new InputError('segment_file_changed', `${current.display} keeps changing on disk`, { file: current.display, data: { attempts: attempt } });
+    }
+    current = await readWorkspaceFile(project, current);
   }
-  return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed };
 }
 
 function readImported(text: string, display: string): ImportedFile {
@@ -121,12 +164,35 @@ function languageOf(imported: ImportedFile, display: string, project: Project, w
   return lang;
 }
 
-/** Apply translations to a segment file, or throw without changing anything. */
+/** Where a file came from, as the proposals it leaves record it. */
+export interface Sender {
+  /** The file, project-relative, as `hansa import` was given it. */
+  readonly file: string;
+  /** Who, when the file says (PO `Last-Translator`). */
+  readonly author?: string;
+  /** When, as the file says; never the time of the import (same inputs, same bytes). */
+  readonly date?: string;
+}
+
+/**
+ * Apply translations to a segment file, or throw without changing anything.
+ *
+ * 1. The project's own text sent back (the same state or lower), or an offer left as it
+ *    was, is no news (`unchanged`).
+ * 2. A draft (`initial`) fills an open segment as a draft; beside a translation it is a proposal.
+ * 3. A translation replaces one that is not reviewed or final, or confirms the same text higher.
+ * 4. A different text for a reviewed or final translation never replaces it (DESIGN §8.1): it
+ *    is stored beside it as a proposal, with the file it came from (§8.7). Only a reviewer's
+ *    file (`reviewed`) replaces it, with a reviewed or final text at least as far along.
+ * 5. A proposal is stored once (the same text again is `waiting`) and never equal to the
+ *    target; one that becomes the target has been accepted and leaves the list.
+ */
 export function applyTranslations(
   target: WorkspaceFile,
   translations: readonly ImportedTranslation[],
   display: string,
-): { file: SegmentFile; imported: number; unchanged: number; keptReviewed: number } {
+  options: { readonly sender?: Sender; readonly reviewed?: boolean } = {},
+): { file: SegmentFile; imported: number; unchanged: number; proposals: number; waiting: number } {
   const byId = new Map<string, StoreSegment>(segmentsOf(target.current).map((segment) => [segment.id, segment]));
   const changes = new Map<string, ImportedTranslation>();
   for (const translation of translations) {
@@ -147,39 +213,49 @@ export function applyTranslations(
   }
   let imported = 0;
   let unchanged = 0;
-  let keptReviewed = 0;
+  let proposals = 0;
+  let waiting = 0;
+  const sender: Sender = options.sender ?? { file: display };
+  const propose = (segment: StoreSegment, change: ImportedTranslation): StoreSegment => {
+    if ((segment.suggestions ?? []).some((item) => item.kind === 'proposal' && item.target === change.target)) {
+      waiting += 1;
+      return segment;
+    }
+    proposals += 1;
+    const proposal: Suggestion = { kind: 'proposal', source: segment.source, target: change.target, origin: 'human', state: change.state, ...sender };
+    return { ...segment, suggestions: [...(segment.suggestions ?? []), proposal] };
+  };
   const file = updateSegments(target.current, (segment) => {
     const change = changes.get(segment.id);
     if (change === undefined) return segment;
     const offered = (segment.suggestions ?? []).some((suggestion) => suggestion.target === change.target);
     if (change.state === 'initial') {
       // A draft: it fills an open segment as a draft, and never pushes a translation aside;
-      // next to one it stays as a suggestion. An offer sent back untouched is no news.
+      // next to one it waits as a proposal. An offer sent back untouched is no news.
       if (segment.target === change.target || (offered && isOpen(segment))) {
         unchanged += 1;
         return segment;
       }
+      if (!isOpen(segment)) return propose(segment, change);
       imported += 1;
-      if (isOpen(segment)) return { ...withSuggestionOf(segment, segment.target), target: change.target, state: 'initial', origin: 'human' };
-      return withSuggestionOf(segment, change.target);
+      return { ...withSuggestionOf(segment, segment.target), target: change.target, state: 'initial', origin: 'human' };
     }
     const sameText = segment.target === change.target;
     if (sameText && (segment.state === change.state || stateRank(change.state) < stateRank(segment.state))) {
       unchanged += 1;
       return segment;
     }
-    if (isHumanApproved(segment.state) && !isOpen(segment) && (!sameText || stateRank(change.state) < stateRank(segment.state))) {
-      // A reviewed translation is only ever changed in the segment file itself; the other
-      // text is not lost: it waits beside it as a suggestion for the reviewer.
-      keptReviewed += 1;
-      return sameText ? segment : withSuggestionOf(segment, change.target);
+    const byReviewer = options.reviewed === true && isHumanApproved(change.state) && stateRank(change.state) >= stateRank(segment.state);
+    if (!sameText && isHumanApproved(segment.state) && !isOpen(segment) && !byReviewer) {
+      // A reviewed translation is only changed by a reviewer; the other text waits beside it.
+      return propose(segment, change);
     }
     imported += 1;
     // A translator who changed the text made it theirs; one who only confirmed keeps its origin.
     const origin = sameText ? (segment.origin ?? 'human') : 'human';
-    return { ...segment, target: change.target, state: change.state, origin };
+    return withoutProposalOf({ ...segment, target: change.target, state: change.state, origin }, change.target);
   });
-  return { file, imported, unchanged, keptReviewed };
+  return { file, imported, unchanged, proposals, waiting };
 }
 
 /** `segment` with `text` offered beside its target (a person's, same source), once. */
@@ -188,8 +264,20 @@ function withSuggestionOf(segment: StoreSegment, text: string | undefined): Stor
   return { ...segment, suggestions: [...(segment.suggestions ?? []), { kind: 'previous', source: segment.source, target: text, origin: 'human', state: 'initial' }] };
 }
 
+/** `segment` with no `suggestions` key at all (an empty list is not written either way). */
+function withoutSuggestions({ suggestions: _suggestions, ...segment }: StoreSegment): StoreSegment {
+  return segment;
+}
+
+/** `segment` without the proposal of `text`, which it has just accepted as its target. */
+function withoutProposalOf(segment: StoreSegment, text: string): StoreSegment {
+  const suggestions = (segment.suggestions ?? []).filter((item) => item.kind !== 'proposal' || item.target !== text);
+  if (suggestions.length === (segment.suggestions ?? []).length) return segment;
+  return suggestions.length === 0 ? withoutSuggestions(segment) : { ...segment, suggestions };
+}
+
 /**
- * A TMX file joins the project memory (`memory/`); open segments matching it exactly are filled.
+ * A TMX file joins the project memory (`memoryImportDir`); open segments matching it exactly are filled.
  * A memory may hold several target languages (CAT tools export one multilingual TMX): each
  * language the project translates into (or `--to` names) is used; a file with none of them
  * is refused like any file for another language. (Fix: the file used to be refused unless it
@@ -214,37 +302,50 @@ async function importTmx(project: Project, absolute: string, display: string, im
     }
     for (const target of workspace.files.filter((file) => file.lang === lang)) {
       if (!target.exists) continue;
-      let changed = 0;
-      const updated = updateSegments(target.current, (segment) => {
-        const match = bySource.get(segment.source);
-        if (match === undefined || !isOpen(segment) || 'problem' in readTarget(segment.source, match.target)) return segment;
-        changed += 1;
-        return filled(segment, { target: match.target, origin: 'tm:exact' });
-      });
+      const fill = (current: WorkspaceFile): { file: SegmentFile; changed: number } => {
+        let changed = 0;
+        const file = updateSegments(current.current, (segment) => {
+          const match = bySource.get(segment.source);
+          if (match === undefined || !isOpen(segment) || 'problem' in readTarget(segment.source, match.target)) return segment;
+          changed += 1;
+          return filled(segment, { target: match.target, origin: 'tm:exact' });
+        });
+        return { file, changed };
+      };
+      const { changed } = await writeChanged(project, target, fill, (applied) => applied.changed > 0);
       if (changed > 0) {
-        // As in importFile: translations of removed sources go to the memory, not to the bin.
-        await retireSegments(project, lang, target.retired);
-        await writeFileAtomic(target.absolute, writeXliff2(updated));
         into.push(target.display);
         count += changed;
       }
     }
   }
-  return { file: display, format: 'tmx', lang: languages.join(','), into, imported: count, unchanged: 0, keptReviewed: 0 };
+  return { file: display, format: 'tmx', lang: languages.join(','), into, imported: count, unchanged: 0, keptReviewed: 0, proposals: 0, waiting: 0 };
 }
 
 /**
- * Copy a TMX file into the memory folder, atomically. A different memory already there under
- * the same name is kept and the new one gets `-2`, `-3` … (Fix: the copy used to replace it,
- * so a second translator's `pl-en.tmx` silently erased the first one's memory.)
+ * Copy a TMX file into the import folder (`memoryImportDir`: `memory.importDir`, which the
+ * config guarantees `memory.files` covers), atomically, as `<name>.tmx`, so later runs read it.
+ * A file `memory.files` already covers stays where it is. A different memory already there
+ * under the same name is kept and the new one gets `-2`, `-3` … (Fix: the copy used to replace
+ * it, so a second translator's `pl-en.tmx` silently erased the first one's memory; and the
+ * folder was guessed from the first glob's first segment, so `["tm.tmx"]` made a folder `tm.tmx`.)
  */
 async function copyToMemory(project: Project, absolute: string): Promise<string> {
-  const memoryDir = path.resolve(project.cwd, project.config.memory.files[0]?.split('/')[0] ?? 'memory');
-  if (path.dirname(path.resolve(absolute)) === memoryDir) return absolute;
+  const relative = path.relative(project.cwd, path.resolve(absolute)).split(path.sep).join('/');
+  if (!relative.startsWith('../') && !path.isAbsolute(relative) && globMatcher(project.config.memory.files)(relative)) return absolute;
+  const folder = memoryImportDir(project.config.memory);
+  if (!coversImports(project.config.memory.files, folder)) {
+    // Copied where no later run reads it, the memory would be lost without a word.
+    throw new InputError('config_invalid', `memory.files does not cover ${folder}/, where imported TMX files go`, {
+      data: { key: 'memory.files', expected: `globs covering ${folder}/ (add "${folder}/**/*.tmx"), or memory.importDir set to a folder they cover` },
+    });
+  }
+  const memoryDir = path.resolve(project.cwd, folder);
   await mkdir(memoryDir, { recursive: true });
   const bytes = await readFile(absolute);
-  const extension = path.extname(absolute);
-  const stem = path.basename(absolute, extension);
+  // `.TMX` too: `memory.files` globs are case-sensitive.
+  const extension = '.tmx';
+  const stem = path.basename(absolute, path.extname(absolute));
   for (let n = 1; ; n += 1) {
     const copy = path.join(memoryDir, `${stem}${n === 1 ? '' : `-${n}`}${extension}`);
     const existing = await readFile(copy).catch(() => undefined);

@@ -3,11 +3,12 @@
  * extraction workers, so both do exactly the same work.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { HansaError } from '../errors/index.js';
-import { decodeUtf8 } from '../files/index.js';
-import { extractDocument, type ExtractedDocument } from '../markdown/index.js';
+import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
+import { extractDocument, type CodeKind, type ExtractedDocument } from '../markdown/index.js';
 
 /** What the workers need to know. */
 export interface ExtractContext {
@@ -34,6 +35,8 @@ export type FileOutcome =
       readonly segments: number;
       readonly words: number;
       readonly parsed: boolean;
+      /** The cached extraction was damaged (absolute path, why): it was made again. */
+      readonly damaged?: { readonly file: string; readonly reason: string };
     }
   | {
       readonly file: string;
@@ -55,8 +58,6 @@ export function readSource(file: string, context: ExtractContext): FileRead {
   return Promise.all([readFile(absolute), stat(absolute)]);
 }
 
-const madeDirs = new Set<string>();
-
 /**
  * Read, decode, extract and cache one file; `known` is the hash the cache already holds
  * for it, `read` the file's bytes if already being read.
@@ -67,18 +68,16 @@ export async function extractFile(file: string, context: ExtractContext, known?:
     const [bytes, info] = await read;
     const hash = createHash('sha256').update(bytes).digest('hex');
     const cached = cachedDocumentPath(context, hash);
+    let damaged: { file: string; reason: string } | undefined;
     if (hash === known) {
-      const summary = await readSummary(cached);
-      if (summary !== undefined) return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summary, parsed: false };
+      const read = await readCachedDocument(cached, hash);
+      if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(read.value), parsed: false };
+      if (read.status === 'damaged') damaged = { file: cached, reason: read.reason };
     }
     const source = decodeUtf8(bytes, shown);
     const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash });
-    if (!madeDirs.has(context.docsDir)) {
-      await mkdir(context.docsDir, { recursive: true });
-      madeDirs.add(context.docsDir);
-    }
-    await writeFile(cached, JSON.stringify(document));
-    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(document), parsed: true };
+    await writeFileAtomic(cached, JSON.stringify(document));
+    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(document), parsed: true, ...(damaged === undefined ? {} : { damaged }) };
   } catch (error) {
     if (error instanceof HansaError) {
       return { file, ok: false, error: { code: error.code, message: error.message, ...(error.line === undefined ? {} : { line: error.line }), data: { ...error.data } } };
@@ -95,10 +94,49 @@ export function summarize(document: ExtractedDocument): { segments: number; word
   return { segments: document.segments.length, words };
 }
 
-async function readSummary(file: string): Promise<{ segments: number; words: number } | undefined> {
-  try {
-    return summarize(JSON.parse(await readFile(file, 'utf8')) as ExtractedDocument);
-  } catch {
-    return undefined;
-  }
+/**
+ * The cached extraction of a source whose bytes hash to `hash`: damaged when it does not
+ * have the shape of an extracted document or is another source's.
+ */
+export async function readCachedDocument(file: string, hash: string): Promise<CacheRead<ExtractedDocument>> {
+  const read = await readCacheFile(file, documentSchema);
+  if (read.status === 'hit' && read.value.sourceHash !== hash) return { status: 'damaged', reason: `sourceHash: expected ${hash}, found ${read.value.sourceHash}` };
+  return read;
 }
+
+const codeKind = z.enum(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'autolink', 'inlineCode', 'image', 'imageReference', 'break', 'html', 'footnoteReference'] satisfies CodeKind[]);
+const nodeData = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).optional());
+const offsets = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };
+const index = z.number().int().nonnegative();
+
+/** The shape of `ExtractedDocument` (markdown/types.ts), checked when a cached one is read. */
+const documentSchema: z.ZodType<ExtractedDocument> = z.object({
+  sourceHash: z.string(),
+  meta: z.record(z.string(), z.unknown()),
+  units: z.array(
+    z.discriminatedUnion('type', [
+      z.object({
+        type: z.literal('block'),
+        construct: z.enum(['paragraph', 'headingAtx', 'headingSetext', 'tableCell']),
+        ...offsets,
+        line: z.number().int(),
+        prefix: z.string(),
+        codes: z.array(z.object({ kind: codeKind, data: nodeData, attributes: z.object({ alt: index.optional(), title: index.optional() }).optional() })),
+        pieces: z.array(z.union([z.object({ segment: index, codes: z.array(index) }), z.object({ gap: z.string() })])),
+      }),
+      z.object({ type: z.literal('definition'), ...offsets, line: z.number().int(), data: nodeData, title: index }),
+      z.object({ type: z.literal('frontmatter'), ...offsets, values: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), segment: index })) }),
+    ]),
+  ),
+  segments: z.array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      codeKinds: z.array(codeKind),
+      role: z.enum(['text', 'alt', 'title', 'meta', 'tag']),
+      translatable: z.boolean(),
+      words: z.number(),
+      characters: z.number(),
+    }),
+  ),
+});

@@ -6,6 +6,11 @@
  * 2. A file whose bytes hash to what the manifest holds is read but not parsed.
  * 3. Everything else is parsed, on worker threads when there is enough of it.
  * 4. A bad file becomes an error entry; the others go on.
+ * 5. The cache can always be rebuilt: a damaged manifest or document is a miss, made again,
+ *    with a warning naming it (`cache_damaged`), never an error.
+ * 6. Files are their real paths: a symbolic link inside the content folder stands for its
+ *    target (named or listed alike); one leading out is refused when named and skipped with
+ *    a warning when listed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

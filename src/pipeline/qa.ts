@@ -10,6 +10,7 @@ import type { Project } from './project.js';
 import type { Finding } from './remote.js';
 import { loadTerminology, memoizeHits } from './translate.js';
 import { loadWorkspace } from './workspace.js';
+import { damagedCacheFinding } from './extract.js';
 import { segmentHash } from './store.js';
 
 export interface QaReport {
@@ -17,18 +18,22 @@ export interface QaReport {
   readonly checked: number;
   readonly findings: readonly Finding[];
   readonly errors: readonly Finding[];
+  /** Warnings that are not about a translation: links not followed, damaged cache entries rebuilt. */
+  readonly warnings: readonly Finding[];
 }
 
 /** Check every translated segment of `languages`. */
 export async function projectQa(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<QaReport> {
   const { config } = project;
   const workspace = await loadWorkspace(project, languages);
-  const terminology = await loadTerminology(project);
+  const warnings: Finding[] = [...workspace.warnings];
+  const onCacheDamaged = (file: string, reason: string): void => void warnings.push(damagedCacheFinding(project, file, reason));
+  const terminology = await loadTerminology(project, { onCacheDamaged });
   const hitsOf = memoizeHits(terminology);
   const findings: Finding[] = [];
   let checked = 0;
   for (const lang of languages) {
-    const checker = terminology === undefined ? undefined : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir });
+    const checker = terminology === undefined ? undefined : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir, onCacheDamaged });
     for (const file of workspace.files.filter((item) => item.lang === lang)) {
       const byHash = new Map<string, Segment>(file.document.segments.map((segment) => [segment.id, segment]));
       for (const segment of segmentsOf(file.current)) {
@@ -47,5 +52,5 @@ export async function projectQa(project: Project, languages: readonly string[] =
       }
     }
   }
-  return { checked, findings, errors: workspace.errors };
+  return { checked, findings, errors: workspace.errors, warnings };
 }

@@ -3,11 +3,13 @@
  * the memory, not to the bin). Every rewrite of a segment file adds what left it.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../files/index.js';
+import { readTextFile } from '../files/text.js';
+import { HansaError } from '../errors/index.js';
 import { hasNonXmlCharacters } from '../glossary/xml.js';
 import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
 import type { StoreSegment } from '../formats/types.js';
+import { isRetiredProposal } from './store.js';
 import { displayPath, type Project } from './project.js';
 
 /** Where translations whose source disappeared are kept, per language. */
@@ -23,20 +25,27 @@ export function retiredPath(project: Project, lang: string): string {
  * the translate pipeline writes them, so a later run finds nothing new to add.
  */
 export async function retireSegments(project: Project, lang: string, segments: readonly StoreSegment[]): Promise<void> {
-  // A draft (`initial`) is nobody's translation yet: it is not kept as memory.
-  const leaving = segments.filter((segment) => segment.target !== undefined && segment.target !== '' && segment.state !== 'initial');
+  // A draft (`initial`) is nobody's translation yet: it is not kept as memory. A retired
+  // proposal is a person's text, kept as the draft it is (the memory skips drafts; DESIGN §8.7).
+  const leaving = segments.filter((segment) => segment.target !== undefined && segment.target !== '' && (segment.state !== 'initial' || isRetiredProposal(segment)));
   if (leaving.length === 0) return;
   const { config } = project;
   const file = retiredPath(project, lang);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  const earlier = text === undefined ? [] : readTmx(text, displayPath(project, file), { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
+  const display = displayPath(project, file);
+  // Translators may edit this file too: decoded strictly, or it would be rewritten with U+FFFD.
+  const text = await readTextFile(file, display, { kind: 'xml' }).catch((error: unknown) => {
+    if (error instanceof HansaError) throw error;
+    return undefined;
+  });
+  const earlier = text === undefined ? [] : readTmx(text, display, { sourceLanguage: config.sourceLanguage, targetLanguage: lang }).translations;
   const entries: TmxEntry[] = earlier.map((entry) => ({ source: entry.source, target: entry.target, sourceLanguage: config.sourceLanguage, targetLanguage: lang, ...(entry.origin === undefined ? {} : { origin: entry.origin }), state: entry.state }));
   const seen = new Set(entries.map((entry) => `${entry.source}\u0000${entry.target}`));
   let added = 0;
   for (const segment of leaving) {
     const key = `${segment.source}\u0000${segment.target ?? ''}`;
-    // As translate.ts: TMX cannot hold characters XML forbids (XLIFF 2 writes them as <cp>).
-    if (seen.has(key) || hasNonXmlCharacters(key.replace('\u0000', ''))) continue;
+    // TMX has no escape for characters XML forbids (XLIFF 2 has `<cp>`), and `writeTmx` refuses
+    // them: a translation holding one is left out, or no retired translation could be kept.
+    if (seen.has(key) || hasNonXmlCharacters(segment.source) || hasNonXmlCharacters(segment.target ?? '')) continue;
     seen.add(key);
     added += 1;
     entries.push({ id: segment.id, source: segment.source, target: segment.target ?? '', sourceLanguage: config.sourceLanguage, targetLanguage: lang, origin: segment.origin ?? 'human', state: segment.state, codes: segment.codes });

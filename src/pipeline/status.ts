@@ -22,20 +22,30 @@ export interface LanguageStatus {
   readonly percentTranslated: number;
   /** Share of segments reviewed or final, 0–100, one decimal. */
   readonly percentReviewed: number;
+  /**
+   * Segment files refused for their encoding (each also an error of the report): counted
+   * from a lenient reading, by the states they hold, rather than as new.
+   */
+  readonly unreadable: readonly string[];
 }
 
 export interface StatusReport {
   readonly languages: readonly LanguageStatus[];
   readonly errors: readonly Finding[];
+  /** Warnings: links not followed, damaged cache entries rebuilt. */
+  readonly warnings: readonly Finding[];
 }
 
 /** Count states over the segment files, as they stand against the current sources. */
 export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
-  const workspace = await loadWorkspace(project, languages);
+  // Lenient: a segment file in the wrong encoding is an error, but its translations still count.
+  const workspace = await loadWorkspace(project, languages, { lenient: true });
   const reports = languages.map((lang): LanguageStatus => {
     const counts = { files: 0, segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
+    const unreadable: string[] = [];
     for (const file of workspace.files.filter((item) => item.lang === lang)) {
       counts.files += 1;
+      if (file.isDecodedLeniently === true) unreadable.push(file.display);
       for (const segment of segmentsOf(file.current)) {
         const words = countWords(plainText(segment.source));
         counts.segments += 1;
@@ -52,7 +62,7 @@ export async function projectStatus(project: Project, languages: readonly string
       }
     }
     const percent = (part: number): number => (counts.segments === 0 ? 100 : Math.round((1000 * part) / counts.segments) / 10);
-    return { lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final) };
+    return { lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final), unreadable };
   });
-  return { languages: reports, errors: workspace.errors };
+  return { languages: reports, errors: workspace.errors, warnings: workspace.warnings };
 }

@@ -3,12 +3,12 @@
  * not from a machine: a category name is translated once, by people, for every site.
  * The project's own `locales/` wins over the ones bundled with Hansa.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import { z } from 'zod';
-import { InputError } from '../errors/index.js';
+import { HansaError, InputError } from '../errors/index.js';
+import { readTextFile } from '../files/text.js';
 
 const contentSchema = z.object({ tags: z.record(z.string(), z.string()).default({}), chrome: z.record(z.string(), z.string()).default({}) }).loose();
 
@@ -32,8 +32,10 @@ export async function loadTagTranslator(projectDir: string, languages: readonly 
       const shown = relative.startsWith('..') ? file : relative.split(path.sep).join('/');
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
-      } catch {
+        // People edit these: decoded strictly, a wrong encoding is refused at its line.
+        text = await readTextFile(file, shown, { kind: 'plain' });
+      } catch (error) {
+        if (error instanceof HansaError) throw error;
         continue;
       }
       let json: unknown;

@@ -9,7 +9,7 @@ import { HansaError, IoError, asIoError } from '../errors/index.js';
 import { extractProject, type ExtractRun } from './extract.js';
 import { displayPath, type Project } from './project.js';
 import type { Finding } from './remote.js';
-import { draftFile, readSegmentFile, readSegmentFileLeniently, reconcile, segmentFilePath } from './store.js';
+import { draftFile, readSegmentFileLeniently, readVersionedSegmentFile, reconcile, segmentFilePath } from './store.js';
 import { encodingErrorCodes } from '../files/text.js';
 
 /** One document in one language. */
@@ -25,6 +25,8 @@ export interface WorkspaceFile {
   readonly display: string;
   /** Whether the segment file exists on disk. */
   readonly exists: boolean;
+  /** The bytes the segment file had when read (`undefined`: none): a writer hands them to `writeFileIfUnchanged`. */
+  readonly bytes?: Buffer;
   readonly current: SegmentFile;
   readonly retired: readonly StoreSegment[];
   /**
@@ -114,6 +116,16 @@ export function unreadableFinding(error: HansaError, display: string, lang: stri
 }
 
 /**
+ * One document's segment file in `lang`, read (now) and reconciled with the document; also
+ * what a writer does again when the file changed on disk since it was first read.
+ */
+export async function readWorkspaceFile(project: Project, where: Pick<WorkspaceFile, 'file' | 'sourcePath' | 'document' | 'lang' | 'absolute' | 'display'>): Promise<WorkspaceFile> {
+  const { file: previous, bytes } = await readVersionedSegmentFile(where.absolute, where.display);
+  const { file: current, retired } = reconcile(previous, draftFile(where.document, { original: where.sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: where.lang }));
+  return { ...where, exists: previous !== undefined, ...(bytes === undefined ? {} : { bytes }), current, retired };
+}
+
+/**
  * Read every document and its segment files for `languages`. A segment file that cannot be
  * read is an error and left out; with `lenient` (default `false`; `status` only, as it writes
  * nothing), one refused for its encoding is also read leniently and kept, marked
@@ -129,9 +141,7 @@ export async function loadWorkspace(project: Project, languages: readonly string
       const absolute = segmentFilePath(project, lang, file);
       const display = displayPath(project, absolute);
       try {
-        const previous = await readSegmentFile(absolute, display);
-        const { file: current, retired } = reconcile(previous, draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang }));
-        files.push({ file, sourcePath, document, lang, absolute, display, exists: previous !== undefined, current, retired });
+        files.push(await readWorkspaceFile(project, { file, sourcePath, document, lang, absolute, display }));
       } catch (error) {
         if (!(error instanceof HansaError)) throw error;
         errors.push(unreadableFinding(error, display, lang));

@@ -169,6 +169,15 @@ describe('writing', () => {
     expect(written).toContain('similarity="87.46"');
   });
 
+  it('writes characters XML cannot hold as <cp>, and reads them back', () => {
+    const source = 'a\u0001b \ud800 😀 \uffff\u001f.';
+    const file = oneSegment({ id: 's1', source, codes: [], target: `${source} \udc00`, state: 'translated' });
+    const written = writeXliff2(file);
+    expect(written).toContain('<source>a<cp hex="0001"/>b <cp hex="D800"/> 😀 <cp hex="FFFF"/><cp hex="001F"/>.</source>');
+    expect(written).toContain('<cp hex="DC00"/></target>');
+    expect(readXliff2(written, 'a.xlf')).toEqual(file);
+  });
+
   it('writes an empty target of an untranslated segment as none', () => {
     const file = oneSegment({ id: 's1', source: 'Tak.', codes: [], target: '', state: 'initial' });
     const written = writeXliff2(file);
@@ -294,19 +303,26 @@ const state = fc.constantFrom(...translationStates);
 
 const suggestion: fc.Arbitrary<Suggestion> = fc
   .record({
-    kind: fc.constantFrom('previous' as const, 'memory' as const, 'machine' as const),
+    kind: fc.constantFrom('previous' as const, 'memory' as const, 'machine' as const, 'proposal' as const),
     texts: sourceAndTarget,
     origin: fc.oneof(origins, fc.constant('')),
     // Similarities are written to two decimals.
     similarity: fc.option(fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100), { nil: undefined }),
     state: fc.option(state, { nil: undefined }),
+    // Where a proposal came from (DESIGN §8.7), as `mda:meta` items.
+    file: fc.option(fc.constantFrom('export/sv/a.po', 'tłumacze/łódź & "sopot" <1>.xliff'), { nil: undefined }),
+    author: fc.option(fc.constantFrom('Anna Svensson <anna@example.se>', 'Jörg & Co'), { nil: undefined }),
+    date: fc.option(fc.constant('2024-05-02 10:15+0200'), { nil: undefined }),
   })
-  .map(({ texts, similarity, state: suggestionState, ...rest }) => ({
+  .map(({ texts, similarity, state: suggestionState, file, author, date, ...rest }) => ({
     ...rest,
     source: texts.source,
     target: texts.target,
     ...(similarity === undefined ? {} : { similarity }),
     ...(suggestionState === undefined ? {} : { state: suggestionState }),
+    ...(file === undefined ? {} : { file }),
+    ...(author === undefined ? {} : { author }),
+    ...(date === undefined ? {} : { date }),
   }));
 
 /** A segment without its id (given later, unique in the file). */

@@ -255,6 +255,14 @@ describe('save and load', () => {
     expect((error as InputError).message).toMatch(reason);
     expect((error as InputError).message).toContain(`${file}, line ${line}`);
   });
+
+  it('refuses bytes that are not UTF-8, naming their line, instead of reading U+FFFD into a target', async () => {
+    const file = path.join(directory, `bad-${++fileCount}.jsonl`);
+    const line = (text: string): Buffer => Buffer.from(`${text}\n`);
+    await writeFile(file, Buffer.concat([line(header(3)), line('["A.","A.","final","human"]'), Buffer.from('["B.","B\xe9.","final","human"]\n', 'latin1'), line('["C.","C.","final","human"]')]));
+    const error = await MemoryIndex.load(file).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ file, line: 3, code: 'file_unreadable', message: expect.stringMatching(/not UTF-8/) as unknown });
+  });
 });
 
 describe('the candidate filter against brute force', () => {

@@ -1,0 +1,41 @@
+/**
+ * Reading cache entries in `.hansa/`: everything there can be rebuilt, so a damaged entry
+ * (cut short by a full disk, garbled, written by something else) is a miss to rebuild,
+ * never an error that stops a run. Entries are written with `writeFileAtomic`, so Hansa
+ * itself never leaves half of one.
+ */
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+
+/** What reading a cache entry found: its value, nothing, or something unusable. */
+export type CacheRead<T> =
+  | { readonly status: 'hit'; readonly value: T }
+  | { readonly status: 'missing' }
+  | { readonly status: 'damaged'; readonly reason: string };
+
+/**
+ * Read the JSON cache entry `file` and check it against `schema`. A file that is not there is
+ * `missing`; one that cannot be read, is not JSON or does not fit the schema is `damaged`,
+ * with the reason (for a warning that names the file).
+ */
+export async function readCacheFile<T>(file: string, schema: z.ZodType<T>): Promise<CacheRead<T>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { status: 'damaged', reason: issue === undefined ? 'unexpected content' : `${issue.path.join('.') || 'top level'}: ${issue.message}` };
+  }
+  return { status: 'hit', value: parsed.data };
+}
