@@ -230,9 +230,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       };
       run.findings.forEach(warn);
       say(t('extract.total', { files: run.outcomes.length, segments, words, parsed: run.parsed }));
-      // Then the segment files: memory leverage only, no provider, no dist/.
+      // Then the segment files: memory leverage only, no provider, no dist/. The extraction
+      // above is reused: a file that failed is not parsed (or reported) a second time.
       const synced = await translateProject(loaded, {
         mode: 'extract',
+        extraction: run,
         signal: session.signal,
         ...(named === undefined ? {} : { files: named }),
         ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),

@@ -9,6 +9,7 @@ import { InputError } from '../errors/index.js';
 import { decodeText } from '../files/text.js';
 import { globMatcher } from '../files/index.js';
 import { isKnownLanguage } from './languages.js';
+import { defaultMarkdownLimits } from '../markdown/limits.js';
 
 export { canonicalLanguage, isKnownLanguage, languageName } from './languages.js';
 
@@ -212,6 +213,31 @@ export const configSchema = z
       .default({ translatable: ['title', 'description', 'summary', 'tags'] }),
     /** Worker threads for extraction: a number from 1, or `auto` (one per core, at most 4). Default `auto`. */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    /**
+     * What one source article may ask of Hansa; an article over a limit is refused with its
+     * `file:line` and the limit's name, before it is parsed or anything is sent. The defaults
+     * are far above any real article (of some 900 real Markdown files the largest has 365 KB,
+     * the deepest nests 10 levels, the longest segment has 852 characters).
+     */
+    limits: z
+      .object({
+        /** Most bytes of one article, checked before it is read whole. Default 2 MiB (2097152); at most 256 MiB. */
+        maxFileBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
+        /**
+         * Most levels of nesting: block quotes, list items and footnotes in each other, brackets,
+         * emphasis in emphasis. Default 32; at most 1000 (deeper overflows the parser's stack).
+         */
+        maxNesting: z.number().int().min(1).max(1000).default(defaultMarkdownLimits.maxNesting),
+        /** Most characters of one segment (a sentence, a title, an alt text): a segment is never cut. Default 5000. */
+        maxSegmentCharacters: z.number().int().min(1).default(defaultMarkdownLimits.maxSegmentCharacters),
+        /**
+         * Most inline markers (`*`, `_`, `~`, `` ` ``, `[`, `]`) in one paragraph: the parser's time
+         * grows with the square of their number in a paragraph. Default 1000.
+         */
+        maxInlineMarkers: z.number().int().min(1).max(100_000).default(defaultMarkdownLimits.maxInlineMarkers),
+      })
+      .strict()
+      .default({ maxFileBytes: 2 * 1024 * 1024, ...defaultMarkdownLimits }),
     glossary: z
       .object({
         /** Globs of glossary files (CSV, TBX) below the project. Default `glossary/**\/*.{csv,tbx}`. */

@@ -11,11 +11,16 @@
  * 4. Sentences are cut by the segmentation rules of the source language, but never
  *    inside a paired code: `<pc>` cannot cross segments.
  * 5. A segment's id hashes its text and code kinds, not its position.
+ * 6. Hostile input is refused with its line, never half-read (limits.ts): nesting is
+ *    measured before parsing, inline markup nesting and segment length while extracting,
+ *    and a stack overflow that still happens names the deepest line known.
  */
 import { createHash } from 'node:crypto';
 import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, TableCell } from 'mdast';
+import { InputError } from '../errors/index.js';
 import { splitSentences } from '../segment/index.js';
 import { readFrontmatter } from './frontmatter.js';
+import { defaultMarkdownLimits, inlineMarkers, measureNesting, type MarkdownLimits } from './limits.js';
 import { parseMarkdown } from './parse.js';
 import { escapeText } from './tagged.js';
 import type {
@@ -42,13 +47,15 @@ export interface ExtractOptions {
   readonly file?: string | undefined;
   /** sha256 of the source, when the caller has it already (of the file's bytes). */
   readonly sourceHash?: string;
+  /** Nesting and segment length allowed; each default from `defaultMarkdownLimits`. */
+  readonly limits?: Partial<MarkdownLimits>;
 }
 
 export const defaultTranslatableKeys: readonly string[] = ['title', 'description', 'summary', 'tags'];
 
 type Item =
-  | { readonly type: 'text'; readonly value: string }
-  | { readonly type: 'open' | 'close' | 'ph'; readonly code: number };
+  | { readonly type: 'text'; readonly value: string; readonly line?: number | undefined }
+  | { readonly type: 'open' | 'close' | 'ph'; readonly code: number; readonly line?: number | undefined };
 
 /** Placeholder that stands for one code while sentences are cut. */
 const placeholder = '\uE000';
@@ -58,17 +65,63 @@ export function hashSource(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 
-/** Parse and extract a Markdown document. */
+/**
+ * Parse and extract a Markdown document. Throws `InputError` with the line:
+ * `markdown_too_deep` before parsing when it nests deeper than `limits.maxNesting`,
+ * `markdown_too_many_markers` before parsing when a paragraph has more inline markers than
+ * `limits.maxInlineMarkers`,
+ * `segment_too_long`, `markdown_too_complex` (the stack ran out all the same).
+ */
 export function extractDocument(source: string, options: ExtractOptions = {}): ExtractedDocument {
-  const tree = parseMarkdown(source);
-  return extractFromTree(tree, source, options);
+  const limits = { ...defaultMarkdownLimits, ...options.limits };
+  const nesting = measureNesting(source, limits.maxNesting);
+  if (nesting.depth > limits.maxNesting) throw tooDeep(nesting.depth, nesting.line, limits.maxNesting, options.file);
+  const markers = inlineMarkers(source, limits.maxInlineMarkers);
+  if (markers.count > limits.maxInlineMarkers) {
+    throw new InputError('markdown_too_many_markers', `a paragraph with more than ${limits.maxInlineMarkers} inline markers (limits.maxInlineMarkers)`, {
+      ...(options.file === undefined ? {} : { file: options.file }),
+      line: markers.line,
+      data: { count: markers.count, limit: limits.maxInlineMarkers },
+    });
+  }
+  let tree: Root;
+  try {
+    tree = parseMarkdown(source);
+  } catch (error) {
+    // Within the limits this should not happen; if it does, the deepest line is the best guess.
+    throw asTooComplex(error, nesting.line, options.file);
+  }
+  return extractFromTree(tree, source, { ...options, limits });
 }
 
-/** Extract units and segments from a parsed tree of `source`. */
+/** Extract units and segments from a parsed tree of `source` (the limits of `extractDocument` but nesting before parsing). */
 export function extractFromTree(tree: Root, source: string, options: ExtractOptions = {}): ExtractedDocument {
   const builder = new DocumentBuilder(source, options);
-  builder.visit(tree, []);
+  try {
+    builder.visit(tree, []);
+  } catch (error) {
+    throw asTooComplex(error, builder.line, options.file);
+  }
   return builder.finish();
+}
+
+function tooDeep(depth: number, line: number, limit: number, file: string | undefined): InputError {
+  return new InputError('markdown_too_deep', `nested ${depth} levels deep, over the limit of ${limit} (limits.maxNesting)`, {
+    ...(file === undefined ? {} : { file }),
+    line,
+    data: { depth, limit },
+  });
+}
+
+/** A stack overflow (or another `RangeError`: a string too long) as an input error at `line`; other errors as they are. */
+function asTooComplex(error: unknown, line: number, file: string | undefined): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new InputError('markdown_too_complex', `the Markdown is too complex to read: ${error.message}`, {
+    ...(file === undefined ? {} : { file }),
+    line,
+    cause: error,
+    data: { reason: error.message },
+  });
 }
 
 class DocumentBuilder {
@@ -80,9 +133,13 @@ class DocumentBuilder {
   readonly #keys: readonly string[];
   readonly #file: string | undefined;
   readonly #sourceHash: string | undefined;
+  readonly #limits: MarkdownLimits;
+  /** Line of the block being extracted, for errors. */
+  line = 1;
 
   constructor(source: string, options: ExtractOptions) {
     this.#sourceHash = options.sourceHash;
+    this.#limits = { ...defaultMarkdownLimits, ...options.limits };
     this.#source = source;
     this.#lang = options.lang ?? 'pl';
     this.#keys = options.translatableKeys ?? defaultTranslatableKeys;
@@ -94,6 +151,7 @@ class DocumentBuilder {
   }
 
   visit(node: Nodes, ancestors: readonly Nodes[]): void {
+    if ('position' in node && node.position !== undefined) this.line = node.position.start.line;
     switch (node.type) {
       case 'yaml':
         this.#frontmatter(node.value, node.position?.start.offset, node.position?.start.line);
@@ -119,8 +177,19 @@ class DocumentBuilder {
     }
   }
 
-  #segment(source: string, codeKinds: readonly CodeKind[], role: SegmentRole): number {
+  /** Add a segment; `lineOf` tells where it starts, asked only when it is refused. */
+  #segment(source: string, codeKinds: readonly CodeKind[], role: SegmentRole, lineOf: () => number): number {
     const text = plainOf(source);
+    const limit = this.#limits.maxSegmentCharacters;
+    if (text.length > limit) {
+      // Refused, not cut: a cut inside a sentence (or inside a `<pc>`) would be translated as
+      // two fragments, and a sentence this long is data or a missing full stop, not prose.
+      throw new InputError('segment_too_long', `a segment of ${text.length} characters, over the limit of ${limit} (limits.maxSegmentCharacters)`, {
+        ...(this.#file === undefined ? {} : { file: this.#file }),
+        line: lineOf(),
+        data: { characters: text.length, limit },
+      });
+    }
     const segment: Segment = {
       id: segmentId(source, codeKinds, role),
       source,
@@ -134,9 +203,9 @@ class DocumentBuilder {
     return this.segments.length - 1;
   }
 
-  #attribute(value: string | null | undefined, role: SegmentRole): number | undefined {
+  #attribute(value: string | null | undefined, role: SegmentRole, line: number): number | undefined {
     if (value === null || value === undefined || !/\p{L}/u.test(value)) return undefined;
-    return this.#segment(escapeText(normalizeSpace(value)), [], role);
+    return this.#segment(escapeText(normalizeSpace(value)), [], role, () => line);
   }
 
   #frontmatter(yamlText: string, offset: number | undefined, line: number | undefined): void {
@@ -149,12 +218,12 @@ class DocumentBuilder {
       const value = read.data[key];
       const role: SegmentRole = key === 'tags' ? 'tag' : 'meta';
       if (typeof value === 'string') {
-        const segment = this.#attribute(value, role);
+        const segment = this.#attribute(value, role, this.line);
         if (segment !== undefined) values.push({ path: [key], segment });
       } else if (Array.isArray(value)) {
         value.forEach((entry: unknown, index) => {
           if (typeof entry !== 'string') return;
-          const segment = this.#attribute(entry, role);
+          const segment = this.#attribute(entry, role, this.line);
           if (segment !== undefined) values.push({ path: [key, index], segment });
         });
       }
@@ -163,7 +232,7 @@ class DocumentBuilder {
   }
 
   #definition(node: Definition): void {
-    const title = this.#attribute(node.title, 'title');
+    const title = this.#attribute(node.title, 'title', this.line);
     const position = node.position;
     if (title === undefined || position?.start.offset === undefined || position.end.offset === undefined) return;
     this.units.push({
@@ -184,7 +253,7 @@ class DocumentBuilder {
     if (first === undefined || start === undefined || end === undefined) return;
     const codes: InlineCode[] = [];
     const items: Item[] = [];
-    for (const child of node.children) this.#flatten(child, codes, items);
+    for (const child of node.children) this.#flatten(child, codes, items, 0);
     const pieces = this.#pieces(items, codes);
     if (!pieces.some((piece) => 'segment' in piece)) return;
     this.units.push({
@@ -199,36 +268,40 @@ class DocumentBuilder {
     });
   }
 
-  #flatten(node: PhrasingContent, codes: InlineCode[], items: Item[]): void {
+  /** Inline content as items; `depth` counts the paired codes around `node`. */
+  #flatten(node: PhrasingContent, codes: InlineCode[], items: Item[], depth: number): void {
+    const line = node.position?.start.line;
     if (node.type === 'text') {
-      items.push({ type: 'text', value: node.value });
+      items.push({ type: 'text', value: node.value, line });
       return;
     }
     const kind = codeKindOf(node);
-    const code: InlineCode = { kind, data: dataOf(node), ...this.#attributesOf(node, kind) };
+    const code: InlineCode = { kind, data: dataOf(node), ...this.#attributesOf(node, kind, line ?? this.line) };
     codes.push(code);
     const index = codes.length - 1;
     if (pairedKinds.has(kind) && 'children' in node) {
-      items.push({ type: 'open', code: index });
-      for (const child of node.children) this.#flatten(child, codes, items);
-      items.push({ type: 'close', code: index });
+      // Emphasis in emphasis: the scan before parsing cannot see it, the tree can.
+      if (depth + 1 > this.#limits.maxNesting) throw tooDeep(depth + 1, line ?? this.line, this.#limits.maxNesting, this.#file);
+      items.push({ type: 'open', code: index, line });
+      for (const child of node.children) this.#flatten(child, codes, items, depth + 1);
+      items.push({ type: 'close', code: index, line });
     } else {
-      items.push({ type: 'ph', code: index });
+      items.push({ type: 'ph', code: index, line });
     }
   }
 
-  #attributesOf(node: PhrasingContent, kind: CodeKind): Pick<InlineCode, 'attributes'> {
+  #attributesOf(node: PhrasingContent, kind: CodeKind, line: number): Pick<InlineCode, 'attributes'> {
     if (kind === 'image' && node.type === 'image') {
-      const alt = this.#attribute(node.alt, 'alt');
-      const title = this.#attribute(node.title, 'title');
+      const alt = this.#attribute(node.alt, 'alt', line);
+      const title = this.#attribute(node.title, 'title', line);
       return alt === undefined && title === undefined ? {} : { attributes: { alt, title } };
     }
     if (kind === 'imageReference' && node.type === 'imageReference') {
-      const alt = this.#attribute(node.alt, 'alt');
+      const alt = this.#attribute(node.alt, 'alt', line);
       return alt === undefined ? {} : { attributes: { alt } };
     }
     if (kind === 'link' && node.type === 'link') {
-      const title = this.#attribute(node.title, 'title');
+      const title = this.#attribute(node.title, 'title', line);
       return title === undefined ? {} : { attributes: { title } };
     }
     return {};
@@ -244,12 +317,34 @@ class DocumentBuilder {
       if (span.start > cursor) pieces.push({ gap: flat.slice(cursor, span.start) });
       const slice = sliceItems(items, starts, span.start, span.end);
       const { tagged, kinds, codeMap } = renderSegment(slice, codes);
-      pieces.push({ segment: this.#segment(tagged, kinds, 'text'), codes: codeMap });
+      pieces.push({ segment: this.#segment(tagged, kinds, 'text', () => lineAt(items, starts, span.start) ?? this.line), codes: codeMap });
       cursor = span.end;
     }
     if (cursor < flat.length) pieces.push({ gap: flat.slice(cursor) });
     return pieces;
   }
+}
+
+/** The source line of flat offset `offset` of a unit's items: its item's line, plus the line breaks before it in that item. */
+function lineAt(items: readonly Item[], starts: readonly number[], offset: number): number | undefined {
+  let index = 0;
+  while (index + 1 < items.length && (starts[index + 1] ?? 0) <= offset) index += 1;
+  const item = items[index];
+  if (item?.line === undefined) return undefined;
+  if (item.type !== 'text') return item.line;
+  // Each line break (with the spaces around it) became one space of the flat text.
+  let line = item.line;
+  let flat = 0;
+  let raw = 0;
+  const within = offset - (starts[index] ?? 0);
+  for (const match of item.value.matchAll(/[ \t]*\r?\n[ \t]*/g)) {
+    flat += match.index - raw;
+    if (flat >= within) break;
+    flat += 1;
+    raw = match.index + match[0].length;
+    line += 1;
+  }
+  return line;
 }
 
 function headingConstruct(node: Heading, source: string): Construct {

@@ -7,16 +7,18 @@
  */
 import path from 'node:path';
 import { readFile, rm, rmdir } from 'node:fs/promises';
-import { mergeDocument, readFrontmatter, type ExtractedDocument } from '../markdown/index.js';
-import { listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { createHash } from 'node:crypto';
+import { extractDocument, mergeDocument, readFrontmatter, type ExtractedDocument } from '../markdown/index.js';
+import { decodeUtf8, listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
 import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
-import { extractProject } from './extract.js';
-import { contentRoot, displayPath, type Project } from './project.js';
+import { extractContext, extractProject } from './extract.js';
+import { readSource, type ExtractContext } from './extract-file.js';
+import { displayPath, type Project } from './project.js';
 import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
 import type { Finding } from './remote.js';
-import { HansaError } from '../errors/index.js';
+import { HansaError, InputError, asIoError } from '../errors/index.js';
 
 /** A translation that is not in the segment file: copy and pseudo output, never stored. */
 export interface Override {
@@ -86,11 +88,19 @@ function overrideOf(entry: StoreSegment | undefined, id: string, overrides: Read
 /** Write one translated article below `outDir/<lang>/`; returns its path and merge findings. */
 export async function writeArticle(
   project: Project,
-  input: { lang: string; file: string; sourcePath: string; document: ExtractedDocument; publication: Publication },
+  input: {
+    lang: string;
+    file: string;
+    sourcePath: string;
+    document: ExtractedDocument;
+    publication: Publication;
+    /** The source text `document` was extracted from (see `currentSource`); default: read now, and refused (`source_changed`) if it is not that text. */
+    source?: string;
+  },
 ): Promise<{ output: string; findings: Finding[] }> {
   const { config } = project;
-  const source = await readFile(path.join(contentRoot(project), input.file), 'utf8');
-  const { output, problems } = mergeDocument(source, input.document, input.publication.targets, {
+  const source = input.source ?? (await verifiedSource(extractContext(project), input));
+  const { output, problems } = mergeArticle(source, input, {
     frontmatter: translationFrontmatter({
       lang: input.lang,
       sourceLanguage: config.sourceLanguage,
@@ -113,6 +123,51 @@ export async function writeArticle(
   const target = path.resolve(project.cwd, config.outDir, input.lang, input.file);
   await writeFileAtomic(target, output);
   return { output: displayPath(project, target), findings };
+}
+
+/** `mergeDocument`, a stack overflow made an error of the article (it cannot happen within `limits.maxNesting`). */
+function mergeArticle(source: string, input: { sourcePath: string; document: ExtractedDocument; publication: Publication }, options: Parameters<typeof mergeDocument>[3]): ReturnType<typeof mergeDocument> {
+  try {
+    return mergeDocument(source, input.document, input.publication.targets, options);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError('markdown_too_complex', `the Markdown is too complex to merge: ${error.message}`, { file: input.sourcePath, cause: error, data: { reason: error.message } });
+  }
+}
+
+/**
+ * The text of a source file whose extraction says it hashes to `sourceHash`. The merge splices
+ * at the extraction's offsets, which fit those bytes only: a file edited since (or a cache
+ * entry served for it by size and time) is refused rather than corrupted.
+ */
+async function verifiedSource(context: ExtractContext, input: { file: string; sourcePath: string; document: ExtractedDocument }): Promise<string> {
+  const [bytes] = await readSource(input.file, context);
+  if (sha256(bytes) !== input.document.sourceHash) {
+    throw new InputError('source_changed', `${input.sourcePath} changed since it was extracted; nothing was written for it`, { file: input.sourcePath, data: { file: input.sourcePath } });
+  }
+  return decodeUtf8(bytes, input.sourcePath);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A source document with its text as it is on disk now. When the bytes are not those the
+ * extraction was made from (the file was edited since, or a cache entry was served for it by
+ * size and time), they are extracted again, so the merge splices at offsets that fit them.
+ * Throws what extraction throws (limits, encoding, frontmatter) as `HansaError`s.
+ */
+export async function currentSource(
+  context: ExtractContext,
+  item: { readonly file: string; readonly sourcePath: string; readonly document: ExtractedDocument },
+): Promise<{ document: ExtractedDocument; source: string }> {
+  const [bytes] = await readSource(item.file, context);
+  const hash = sha256(bytes);
+  const source = decodeUtf8(bytes, item.sourcePath);
+  if (hash === item.document.sourceHash) return { document: item.document, source };
+  const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: item.sourcePath, sourceHash: hash, limits: context.limits });
+  return { document, source };
 }
 
 /**
@@ -172,8 +227,21 @@ export async function buildProject(project: Project, options: { targetLanguages?
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   // Each document is loaded once, not once per language.
-  const { documents, errors, warnings } = await documentsOf(extraction);
+  const { documents: extracted, errors, warnings } = await documentsOf(extraction);
   const findings: Finding[] = [...warnings];
+  // The merge splices at the extraction's offsets, which fit only the bytes they were made
+  // from: a source changed since (or served from the cache by size and time) is extracted again.
+  const documents: typeof extracted = [];
+  for (const item of extracted) {
+    try {
+      const { document } = await currentSource(extraction.context, item);
+      documents.push(document === item.document ? item : { ...item, document });
+    } catch (error) {
+      const refused = asIoError(error, item.sourcePath);
+      if (!(refused instanceof HansaError)) throw error;
+      errors.push({ code: refused.code, severity: 'error', file: item.sourcePath, ...(refused.line === undefined ? {} : { line: refused.line }), message: refused.message, data: refused.data });
+    }
+  }
   const outputs: string[] = [];
   const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));

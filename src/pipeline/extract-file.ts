@@ -3,12 +3,12 @@
  * extraction workers, so both do exactly the same work.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { HansaError } from '../errors/index.js';
+import { HansaError, InputError } from '../errors/index.js';
 import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
-import { extractDocument, type CodeKind, type ExtractedDocument } from '../markdown/index.js';
+import { extractDocument, type CodeKind, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
 
 /** What the workers need to know. */
 export interface ExtractContext {
@@ -22,6 +22,8 @@ export interface ExtractContext {
   readonly key: string;
   readonly lang: string;
   readonly translatableKeys: readonly string[];
+  /** The config's `limits`: a file over one is refused with its line, never parsed or sent whole. */
+  readonly limits: MarkdownLimits & { readonly maxFileBytes: number };
 }
 
 /** The outcome for one file, small enough to send between threads. */
@@ -52,10 +54,37 @@ export function cachedDocumentPath(context: Pick<ExtractContext, 'docsDir' | 'ke
 /** A file's bytes and stat, read ahead of its turn. */
 export type FileRead = Promise<[Buffer, { size: number; mtimeMs: number }]>;
 
-/** Start reading a file (so the next one can load while this one is parsed). */
+/**
+ * Start reading a file (so the next one can load while this one is parsed). A file over
+ * `limits.maxFileBytes` is refused (`file_too_large`) without being read whole, also when it
+ * grows while it is read or is no regular file.
+ */
 export function readSource(file: string, context: ExtractContext): FileRead {
   const absolute = path.join(context.root, file);
-  return Promise.all([readFile(absolute), stat(absolute)]);
+  const limit = context.limits.maxFileBytes;
+  const tooLarge = (size: number): InputError =>
+    new InputError('file_too_large', `${size} bytes, over the limit of ${limit} (limits.maxFileBytes)`, { file: `${context.displayRoot}/${file}`, data: { size, limit } });
+  return (async (): Promise<[Buffer, { size: number; mtimeMs: number }]> => {
+    const handle = await open(absolute, 'r');
+    try {
+      const info = await handle.stat();
+      if (info.size > limit) throw tooLarge(info.size);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        // Room for the whole file as stat saw it, and a little more to notice that it grew.
+        const chunk = Buffer.allocUnsafe(Math.min(Math.max(info.size - total, 0) + 65536, limit + 1 - total));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > limit) throw tooLarge(total);
+      }
+      return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs }];
+    } finally {
+      await handle.close();
+    }
+  })();
 }
 
 /**
@@ -75,7 +104,7 @@ export async function extractFile(file: string, context: ExtractContext, known?:
       if (read.status === 'damaged') damaged = { file: cached, reason: read.reason };
     }
     const source = decodeUtf8(bytes, shown);
-    const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash });
+    const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash, limits: context.limits });
     await writeFileAtomic(cached, JSON.stringify(document));
     return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(document), parsed: true, ...(damaged === undefined ? {} : { damaged }) };
   } catch (error) {

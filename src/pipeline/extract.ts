@@ -95,9 +95,10 @@ export interface ExtractRun {
 
 /** The context workers need, from a project. */
 export function extractContext(project: Project): ExtractContext {
-  const { sourceLanguage, frontmatter } = project.config;
+  const { sourceLanguage, frontmatter, limits } = project.config;
+  // The limits decide which files are refused: a changed limit must not serve a stale cache.
   const key = createHash('sha256')
-    .update(JSON.stringify({ extractionVersion, codeFingerprint, sourceLanguage, keys: frontmatter.translatable }))
+    .update(JSON.stringify({ extractionVersion, codeFingerprint, sourceLanguage, keys: frontmatter.translatable, limits }))
     .digest('hex');
   const root = contentRoot(project);
   return {
@@ -107,6 +108,7 @@ export function extractContext(project: Project): ExtractContext {
     key,
     lang: sourceLanguage,
     translatableKeys: frontmatter.translatable,
+    limits: { maxFileBytes: limits.maxFileBytes, maxNesting: limits.maxNesting, maxSegmentCharacters: limits.maxSegmentCharacters, maxInlineMarkers: limits.maxInlineMarkers },
   };
 }
 

@@ -10,7 +10,8 @@
  *    in force, §8.7) stay with their segment, travel with its translation to the successor
  *    of a changed source (they name the old source), and are retired with it as drafts,
  *    which the memory keeps but never leverages.
- * 3. `targetsOf` gives, per document segment, the text `build` should publish.
+ * 3. `fileSegmentsOf` finds, per document segment, its entry in a file; `build` chooses
+ *    from it what to publish.
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -382,7 +383,7 @@ function rankOf(segment: StoreSegment): number {
   return stateRank(segment.state) + (segment.origin === 'human' ? 0.5 : 0);
 }
 
-/** Replace one segment in a file (by id), keeping everything else. */
+/** The file with every segment mapped through `update`; units, gaps and notes as they were. */
 export function updateSegments(file: SegmentFile, update: (segment: StoreSegment) => StoreSegment): SegmentFile {
   return {
     ...file,

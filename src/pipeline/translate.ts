@@ -27,7 +27,7 @@ import { draftFile, filled, isOpen, segmentHash, readSegmentFile, readVersionedS
 import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
 import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
-import { damagedCacheFinding, extractProject, type Progress } from './extract.js';
+import { damagedCacheFinding, extractProject, type ExtractRun, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
 import { TerminologyChecker, createTermIndex, loadGlossaries, termsIn, type Glossary, type TermHit, type TermIndex } from '../glossary/index.js';
@@ -56,6 +56,8 @@ export interface TranslateOptions {
   /** Count what would be sent and what it would cost; call and write nothing. */
   readonly dryRun?: boolean;
   readonly workers?: number;
+  /** An extraction this command already made (of the same `files`): used instead of extracting again, so each file is parsed once. */
+  readonly extraction?: ExtractRun;
   readonly onProgress?: (progress: Progress & { readonly phase: 'extract' | 'translate' }) => void;
   readonly signal?: AbortSignal;
   /** Where credentials come from (`DEEPL_AUTH_KEY`, `DEEPL_API_URL`, …). Default `process.env`. */
@@ -207,7 +209,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     if (queue === undefined) queues.set(provider.name, (queue = new ProviderQueue(limits.queue)));
     return queue;
   };
-  const extraction = await extractProject(project, {
+  const extraction = options.extraction ?? await extractProject(project, {
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -249,7 +251,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     }
     // 2. Leverage: tags from locale resources, then the memory (in context, exact); fuzzy
     //    matches become suggestions. Each distinct source is looked up and sent once.
-    const others = await otherSegmentFiles(project, lang, new Set(stores.map((store) => store.absolute)));
+    const others = await otherSegmentFiles(project, lang, new Set(stores.map((store) => store.absolute)), options.signal);
     const memory = await loadMemory(project, lang, [...stores.map((store) => store.current), ...others], stores.flatMap((store) => store.retired));
     const accepted = new Map<string, Accepted>();
     const pending = new Map<string, Segment>();
@@ -527,10 +529,11 @@ async function loadMemory(project: Project, lang: string, files: readonly Segmen
  * documents deleted since (their translations are memory now, not rubbish). A file that
  * cannot be read is left for the run that processes its document to report.
  */
-async function otherSegmentFiles(project: Project, lang: string, processed: ReadonlySet<string>): Promise<SegmentFile[]> {
+async function otherSegmentFiles(project: Project, lang: string, processed: ReadonlySet<string>, signal: AbortSignal | undefined): Promise<SegmentFile[]> {
   const dir = path.resolve(project.cwd, project.config.translationsDir, lang);
   const out: SegmentFile[] = [];
   for (const file of await listFiles(dir, ['**/*.xlf']).catch(() => [])) {
+    signal?.throwIfAborted();
     const absolute = path.join(dir, file);
     if (processed.has(absolute)) continue;
     const read = await readSegmentFile(absolute, displayPath(project, absolute)).catch(() => undefined);

@@ -197,6 +197,34 @@ describe('the project lock', () => {
 });
 
 describe('Ctrl-C and SIGTERM', () => {
+  it('SIGINT during extraction stops before anything is written, exit 130, lock released', async () => {
+    const dir = await project(1500, 4);
+    const run = start(dir, ['translate', '--provider', 'pseudo', '--workers', '1']);
+    // The lock is taken right before extraction starts, with the handlers in place.
+    await waitFor(() => existsSync(path.join(dir, '.hansa/lock')), 30_000);
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(existsSync(path.join(dir, 'translations'))).toBe(false);
+    expect(existsSync(path.join(dir, 'dist'))).toBe(false);
+    expect(existsSync(path.join(dir, '.hansa/lock'))).toBe(false);
+  }, 120_000);
+
+  it('SIGINT while waiting for a slow provider stops at once, exit 130', async () => {
+    const dir = await project(10, 3);
+    mock = await startMockDeepl();
+    mock.latencyMs = 5_000;
+    const run = start(dir, ['translate', '--provider', 'deepl'], { DEEPL_AUTH_KEY: mock.key, DEEPL_API_URL: mock.url });
+    const deepl = mock;
+    await waitFor(() => deepl.requests.length > 0, 30_000);
+    const sentAt = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(Date.now() - sentAt).toBeLessThan(3_000);
+    expect(existsSync(path.join(dir, '.hansa/lock'))).toBe(false);
+  }, 120_000);
+
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal} during the writing phase stops at the next file, exit ${code}, nothing half-written`, async () => {
       const dir = await project(400, 3);
