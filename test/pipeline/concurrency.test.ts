@@ -57,6 +57,30 @@ async function translatorSaves(file: string, text: string): Promise<void> {
   await rename(temporary, file);
 }
 
+/**
+ * While `run` goes on, a translator saves one file of `files` after another, every `everyMs`;
+ * then which saves (made before the run ended) are not in their file as saved.
+ */
+async function savesDuring(run: ReturnType<typeof start>, dir: string, files: readonly string[], prefix: string, everyMs: number): Promise<{ result: Awaited<ReturnType<typeof start>['done']>; saved: { file: string; text: string }[]; lost: string[] }> {
+  let exited = false;
+  void run.done.then(() => (exited = true));
+  const saved: { file: string; text: string }[] = [];
+  for (let index = 0; index < files.length && !exited; index++) {
+    const name = files[index] ?? '';
+    const text = `${prefix} ${index}`;
+    await translatorSaves(path.join(dir, 'translations/sv', name), text);
+    if (!exited) saved.push({ file: name, text });
+    await sleep(everyMs);
+  }
+  const result = await run.done;
+  const lost: string[] = [];
+  for (const { file, text } of saved) {
+    const now = await firstSegmentOf(path.join(dir, 'translations/sv', file));
+    if (now.target !== text || now.state !== 'reviewed') lost.push(`${file}: ${JSON.stringify(now)}`);
+  }
+  return { result, saved, lost };
+}
+
 async function firstSegmentOf(file: string): Promise<{ target?: string; state: string }> {
   const segment = segmentsOf(readXliff2(await readFile(file, 'utf8'), file))[0];
   return { ...(segment?.target === undefined ? {} : { target: segment.target }), state: segment?.state ?? 'missing' };
@@ -78,25 +102,13 @@ describe('a translator saves while a run goes on', () => {
     mock.latencyMs = 150;
     const files = (await readdir(path.join(dir, 'translations/sv'))).filter((name) => name.endsWith('.xlf')).sort();
     const run = start(dir, ['translate', '--provider', 'deepl'], { DEEPL_AUTH_KEY: mock.key, DEEPL_API_URL: mock.url });
-    let exited = false;
-    void run.done.then(() => (exited = true));
     // Saves spread over the whole run, each into another file: early ones fall into the
     // sending phase, later ones into the writing phase (last files are written last).
-    const saved: { file: string; text: string }[] = [];
-    for (let index = 0; index < files.length && !exited; index++) {
-      const name = files[files.length - 1 - index] ?? '';
-      const text = `Översättarens text ${index}`;
-      await translatorSaves(path.join(dir, 'translations/sv', name), text);
-      if (!exited) saved.push({ file: name, text });
-      await sleep(120);
-    }
-    const result = await run.done;
+    const { result, saved, lost } = await savesDuring(run, dir, [...files].reverse(), 'Översättarens text', 120);
     expect(result.code, result.stderr).toBe(0);
     expect(saved.length).toBeGreaterThan(3);
     expect(mock.requests.length).toBeGreaterThan(0);
-    for (const { file, text } of saved) {
-      expect(await firstSegmentOf(path.join(dir, 'translations/sv', file)), file).toEqual({ target: text, state: 'reviewed' });
-    }
+    expect(lost).toEqual([]);
     // The run said which files it read again, and those files are whole XLIFF.
     expect(result.stderr).toMatch(/translations\/sv\/artykul-\d+\.xlf: warning: changed on disk during the run/);
     // The published article carries the translator's text, not the machine's.
@@ -116,24 +128,9 @@ describe('a translator saves while a run goes on', () => {
     }
     const files = (await readdir(path.join(dir, 'translations/sv'))).filter((name) => name.endsWith('.xlf')).sort().reverse();
     const run = start(dir, ['translate', '--provider', 'pseudo']);
-    let exited = false;
-    void run.done.then(() => (exited = true));
-    const saved: { file: string; text: string }[] = [];
-    for (let index = 0; index < files.length && !exited; index++) {
-      const name = files[index] ?? '';
-      const text = `Sparad text ${index}`;
-      await translatorSaves(path.join(dir, 'translations/sv', name), text);
-      if (!exited) saved.push({ file: name, text });
-      await sleep(15);
-    }
-    const result = await run.done;
+    const { result, saved, lost } = await savesDuring(run, dir, files, 'Sparad text', 15);
     expect(result.code, result.stderr).toBe(0);
     expect(saved.length).toBeGreaterThan(10);
-    const lost: string[] = [];
-    for (const { file, text } of saved) {
-      const now = await firstSegmentOf(path.join(dir, 'translations/sv', file));
-      if (now.target !== text || now.state !== 'reviewed') lost.push(`${file}: ${JSON.stringify(now)}`);
-    }
     expect(lost).toEqual([]);
   }, 120_000);
 });
