@@ -54,8 +54,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     // A system error that escaped with no file of ours named names at least its own path.
     const described = isErrnoError(error) ? asIoError(error, error.path ?? 'hansa') : error;
     say(describeError(described, t, color, io.cwd));
-    if (described instanceof HansaError && described.code === 'interrupted') return described.data['signal'] === 'SIGTERM' ? 143 : 130;
-    return error instanceof InputError || error instanceof CommanderError ? 2 : error instanceof HansaError ? 2 : 1;
+    if (described instanceof HansaError && described.code === 'interrupted') return exitCodeOf(String(described.data['signal'] ?? 'SIGINT'));
+    return described instanceof InputError || described instanceof CommanderError ? 2 : described instanceof HansaError ? 2 : 1;
   };
 
   let exitCode = 0;
@@ -94,15 +94,14 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   const writingSession = async (loaded: Project, command: string): Promise<{ signal: AbortSignal; [Symbol.asyncDispose](): Promise<void> }> => {
     const interrupt = new AbortController();
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (interrupt.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130); // a second Ctrl-C: now
+      if (interrupt.signal.aborted) process.exit(exitCodeOf(signal)); // a second Ctrl-C: now
       interrupt.abort(new InputError('interrupted', 'interrupted', { data: { signal } }));
     };
+    // SIGHUP (the terminal closed) ends the run like SIGTERM, tidily.
     const stopListening = (): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(name, onSignal);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, onSignal);
     try {
       const lock = await acquireProjectLock(cacheRoot(loaded), {
         command: `hansa ${command}`,
@@ -316,7 +315,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       for (const file of files) {
         session.signal.throwIfAborted();
         try {
-          const report = await importFile(loaded, file, { ...(languages === undefined ? {} : { languages }), reviewed: options.reviewed === true });
+          const report = await importFile(loaded, file, { ...(languages === undefined ? {} : { languages }), reviewed: options.reviewed === true, signal: session.signal });
           reports.push(report);
           say(t('import.file', { ...report, into: report.into.join(', ') }));
           // Where kept texts went, and how a reviewer takes them (DESIGN §8.7).
@@ -325,11 +324,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
           if (report.waiting > 0) say(`  ${t('import.waiting', { count: report.waiting, segmentFile })}`);
           // The file as a shell argument, quoted when it needs to be.
           const argument = /^[\w./@:+,-]+$/.test(report.file) ? report.file : `'${report.file.replace(/'/g, `'\\''`)}'`;
-          if (report.proposals + report.waiting > 0) say(`  ${t('import.accept', { segmentFile, file: argument })}`);
+          // After --reviewed, importing again with it changes nothing: only the segment file itself can.
+          if (report.proposals + report.waiting > 0) say(`  ${t(options.reviewed === true ? 'import.acceptInFile' : 'import.accept', { segmentFile, file: argument })}`);
         } catch (error) {
-          if (!(error instanceof HansaError)) throw error;
+          if (!(error instanceof HansaError) || error.code === 'interrupted') throw error;
           // The import errors say so themselves; XML and encoding errors come from deeper down.
-          const said = describeError(error, t, color);
+          const said = describeError(error, t, color, io.cwd);
           say(error.code.startsWith('import_') ? said : `${said} (${t('import.nothing')})`);
           failures.push({ file, error: error.message });
         }
@@ -346,9 +346,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--out <dir>', t('export.out'), 'export')
     .action(async (options: { format: ExportFormat; to?: string; out: string }) => {
       const loaded = await project();
-      const written = await exportProject(loaded, { format: options.format, languages: options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to), outDir: options.out });
+      const { written, errors } = await exportProject(loaded, { format: options.format, languages: options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to), outDir: options.out });
+      // A file that could not be read is named and left out; the others are exported all the same.
+      for (const error of errors) say(describeFinding(error, t, color));
       say(t('export.wrote', { count: written.length, dir: options.out }));
-      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ files: written }, null, 2)}\n`);
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ files: written, errors }, null, 2)}\n`);
+      exitCode = errors.length > 0 ? 2 : 0;
     });
 
   program
@@ -414,6 +417,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     }
     return fail(error);
   }
+}
+
+/** The shell's exit code for a run ended by `signal`: 128 + its number. */
+function exitCodeOf(signal: string): number {
+  return signal === 'SIGTERM' ? 143 : signal === 'SIGHUP' ? 129 : 130;
 }
 
 function defaultIo(): CliIo {

@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'budget_exceeded'
   | 'project_locked'
   | 'io_error'
+  | 'export_into_project'
   | 'segment_file_changed';
 
 /** Base class: a code, data for the message, and where it happened. */
@@ -100,10 +101,15 @@ const ioReasons: Readonly<Record<string, string>> = {
   EBUSY: 'the file is busy',
   ENOENT: 'no such file or folder',
   EEXIST: 'the file already exists',
+  EFBIG: 'the file is too large',
 };
 
 /** An errno error from the file system (`ENOSPC` …), as an `IoError` naming `file`; anything else unchanged. */
 export function asIoError(error: unknown, file: string): unknown {
+  if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_FS_FILE_TOO_LARGE') {
+    // Node reads a file whole into one buffer, which cannot pass 2 GiB: no text file of ours is that large.
+    return new IoError('io_error', 'the file is larger than 2 GiB', { file, cause: error, data: { errno: 'EFBIG', reason: 'the file is larger than 2 GiB' } });
+  }
   if (error instanceof HansaError || !isErrnoError(error)) return error;
   // mkdir -p over a file says EEXIST; what the user must hear is that a file blocks the folder.
   const errno = error.code === 'EEXIST' && error.syscall === 'mkdir' ? 'ENOTDIR' : (error.code ?? 'EIO');

@@ -13,11 +13,11 @@
  *    or waits (`--wait`), polling, until the holder releases or dies.
  */
 import { open, readFile, rm, stat, mkdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors/index.js';
+import { InputError, asIoError } from '../errors/index.js';
 
 /** What the lock file says of its holder. */
 export interface LockHolder {
@@ -28,6 +28,10 @@ export interface LockHolder {
   readonly since: string;
   /** Linux: the process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22). */
   readonly startTicks?: number;
+  /** Linux: the boot the pid belongs to (`/proc/sys/kernel/random/boot_id`). */
+  readonly bootId?: string;
+  /** Linux: the pid namespace the pid belongs to (`/proc/self/ns/pid`). */
+  readonly pidNamespace?: string;
 }
 
 const holderSchema = z.object({
@@ -36,6 +40,8 @@ const holderSchema = z.object({
   command: z.string(),
   since: z.string(),
   startTicks: z.number().int().nonnegative().optional(),
+  bootId: z.string().optional(),
+  pidNamespace: z.string().optional(),
 });
 
 /** Options of `acquireProjectLock`. */
@@ -67,19 +73,31 @@ export function lockPath(cacheDir: string): string {
 /** Take the project lock, waiting or failing as `options` say. */
 export async function acquireProjectLock(cacheDir: string, options: LockOptions): Promise<ProjectLock> {
   const file = lockPath(cacheDir);
-  await mkdir(cacheDir, { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: hostname(), command: options.command, since: new Date().toISOString(), ...startTicksOf(process.pid) };
+  try {
+    return await acquire(file, options);
+  } catch (error) {
+    // A lock the system will not let us write (read-only, full, a folder in its way) names itself.
+    throw asIoError(error, file);
+  }
+}
+
+async function acquire(file: string, options: LockOptions): Promise<ProjectLock> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const me: LockHolder = { pid: process.pid, host: hostname(), ...machineOf(), command: options.command, since: new Date().toISOString(), ...startTicksOf(process.pid) };
   const deadline = Date.now() + (options.waitMs ?? 0);
   let announced = false;
+  let unseen = 0;
   for (;;) {
     options.signal?.throwIfAborted();
     if (await createExclusive(file, `${JSON.stringify(me)}\n`)) return heldLock(file, me);
     const holder = await readHolder(file);
     if (holder === undefined) {
       // Released just now, or being written by the run that created it: look again shortly.
+      if (Date.now() >= deadline && ++unseen > 200) throw new InputError('project_locked', 'the project lock is being taken', { file, data: { command: '?', pid: '?', host: '?', since: '?' } });
       await delay(10, options.signal);
       continue;
     }
+    unseen = 0;
     if (holder.value === 'unreadable' || !isAlive(holder.value)) {
       await takeOverStale(file, holder.text, options, holder.value === 'unreadable' ? undefined : holder.value);
       continue;
@@ -124,9 +142,15 @@ function heldLock(file: string, me: LockHolder): ProjectLock {
       if (released) return;
       released = true;
       // Only our own lock is removed: if it was (wrongly) taken over, the new holder keeps it.
-      const holder = await readHolder(file);
-      if (holder !== undefined && holder.value !== 'unreadable' && holder.value.pid === me.pid && holder.value.since === me.since && holder.value.host === me.host) {
-        await rm(file, { force: true });
+      // Releasing never throws: a lock left behind (the disk went read-only) is stale once this
+      // process is gone, and the next run takes it over; the run's own outcome matters more.
+      try {
+        const holder = await readHolder(file);
+        if (holder !== undefined && holder.value !== 'unreadable' && holder.value.pid === me.pid && holder.value.since === me.since && holder.value.host === me.host) {
+          await rm(file, { force: true });
+        }
+      } catch {
+        // see above
       }
     },
   };
@@ -144,8 +168,8 @@ async function readHolder(file: string): Promise<{ text: string; value: LockHold
   try {
     const parsed = holderSchema.safeParse(JSON.parse(text));
     if (parsed.success) {
-      const { startTicks, ...rest } = parsed.data;
-      return { text, value: startTicks === undefined ? rest : { ...rest, startTicks } };
+      const { startTicks, bootId, pidNamespace, ...rest } = parsed.data;
+      return { text, value: { ...rest, ...(startTicks === undefined ? {} : { startTicks }), ...(bootId === undefined ? {} : { bootId }), ...(pidNamespace === undefined ? {} : { pidNamespace }) } };
     }
   } catch {
     // not JSON: handled below
@@ -158,12 +182,20 @@ async function readHolder(file: string): Promise<{ text: string; value: LockHold
 
 async function isYoung(file: string): Promise<boolean> {
   const info = await stat(file).catch(() => undefined);
-  return info !== undefined && Date.now() - info.mtimeMs < 1000;
+  // A modification time in the future (a clock set back) is not young: it would be forever.
+  const age = info === undefined ? Number.NaN : Date.now() - info.mtimeMs;
+  return age >= 0 && age < 1000;
 }
 
-/** Whether the holder's process still runs (always true for another host's lock: it cannot be checked). */
+/**
+ * Whether the holder's process still runs. A lock from another host, another boot, or another
+ * pid namespace (a container sharing the host name and the folder) cannot be checked here:
+ * it counts as alive, and is never taken over.
+ */
 export function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
+  const here = machineOf();
+  if ((holder.bootId ?? here.bootId) !== here.bootId || (holder.pidNamespace ?? here.pidNamespace) !== here.pidNamespace) return true;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -196,6 +228,20 @@ async function takeOverStale(file: string, staleText: string, options: LockOptio
   } finally {
     await rm(guard, { force: true });
   }
+}
+
+/** Linux: which boot and which pid namespace this process lives in (nothing elsewhere). */
+function machineOf(): { bootId?: string; pidNamespace?: string } {
+  const read = (what: () => string): string | undefined => {
+    try {
+      return what().trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const bootId = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+  const pidNamespace = read(() => readlinkSync('/proc/self/ns/pid'));
+  return { ...(bootId === undefined ? {} : { bootId }), ...(pidNamespace === undefined ? {} : { pidNamespace }) };
 }
 
 /** Linux: a process's start time, which stays the same for the process's life. */

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors/index.js';
+import { InputError, asIoError } from '../errors/index.js';
 
 /** The fields of a request that decide its answer; `journalKey` hashes exactly these. */
 export interface JournalRequest {
@@ -157,6 +157,14 @@ export class ProviderJournal {
    * `line` and `data.reason`).
    */
   static async open(file: string): Promise<ProviderJournal> {
+    try {
+      return await ProviderJournal.#open(file);
+    } catch (error) {
+      throw asIoError(error, file);
+    }
+  }
+
+  static async #open(file: string): Promise<ProviderJournal> {
     const { bytes, records, goodLength } = await ProviderJournal.#read(file);
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(file, 'a');
@@ -192,7 +200,7 @@ export class ProviderJournal {
     try {
       bytes = await readFile(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asIoError(error, file);
     }
     const records: JournalRecord[] = [];
     let goodLength = 0;
@@ -295,7 +303,7 @@ export class ProviderJournal {
       await this.#handle.sync();
     } catch (error) {
       this.#failure = error;
-      throw error;
+      throw asIoError(error, this.#file);
     }
     for (const [key, record] of fresh) this.#records.set(key, record);
     return fresh.size;

@@ -19,41 +19,64 @@ import { readPo, writePo } from '../formats/po.js';
 import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
-import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment, type Suggestion } from '../formats/types.js';
-import { displayPath, type Project } from './project.js';
+import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
+import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { filled, isOpen, updateSegments } from './store.js';
 import { retireSegments } from './retired.js';
-import { loadWorkspace, readWorkspaceFile, type WorkspaceFile } from './workspace.js';
+import type { Finding } from './remote.js';
+import { ioReporter, loadWorkspace, readWorkspaceFile, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';
 
 const extensions: Readonly<Record<Exclude<ExportFormat, 'tmx'>, string>> = { xliff2: '.xlf', xliff12: '.xliff', po: '.po' };
 
-/** Write the segment files of `languages` in `format` below `outDir`; returns the paths written. */
-export async function exportProject(project: Project, options: { format: ExportFormat; languages: readonly string[]; outDir: string }): Promise<string[]> {
+/**
+ * Write the segment files of `languages` in `format` below `outDir`. A segment file that cannot
+ * be read (or a source that cannot be extracted) is an error of its own and left out; the
+ * other files and languages are still exported. Returns the paths written and the errors.
+ */
+export async function exportProject(project: Project, options: { format: ExportFormat; languages: readonly string[]; outDir: string }): Promise<{ written: string[]; errors: Finding[] }> {
+  refuseProjectFolder(project, options.outDir);
   const workspace = await loadWorkspace(project, options.languages);
-  if (workspace.errors.length > 0) {
-    const first = workspace.errors[0];
-    throw new InputError('segment_file_invalid', first?.message ?? 'invalid input', { ...(first?.file === undefined ? {} : { file: first.file }), ...(first?.line === undefined ? {} : { line: first.line }), data: { reason: first?.message ?? '' } });
-  }
+  const errors: Finding[] = [...workspace.errors];
   const out = path.resolve(project.cwd, options.outDir);
   const written: string[] = [];
   for (const lang of options.languages) {
+    const reported = ioReporter(errors, lang);
     const files = workspace.files.filter((file) => file.lang === lang);
     if (options.format === 'tmx') {
       const target = path.join(out, `${project.config.sourceLanguage}-${lang}.tmx`);
-      await writeFileAtomic(target, writeTmx(tmxEntriesOf(files.map((file) => file.current)), { sourceLanguage: project.config.sourceLanguage }));
-      written.push(displayPath(project, target));
+      if (await reported(displayPath(project, target), () => writeFileAtomic(target, writeTmx(tmxEntriesOf(files.map((file) => file.current)), { sourceLanguage: project.config.sourceLanguage })))) {
+        written.push(displayPath(project, target));
+      }
       continue;
     }
     const write = options.format === 'xliff2' ? writeXliff2 : options.format === 'xliff12' ? writeXliff12 : writePo;
     for (const file of files) {
       const target = path.join(out, lang, file.file.replace(/\.(md|markdown|mdx?)$/i, '') + extensions[options.format]);
-      await writeFileAtomic(target, write(file.current));
-      written.push(displayPath(project, target));
+      if (await reported(displayPath(project, target), () => writeFileAtomic(target, write(file.current)))) written.push(displayPath(project, target));
     }
   }
-  return written;
+  return { written, errors };
+}
+
+/**
+ * Export writes for other tools, never into the project's own files: an `--out` inside (or
+ * holding) the segment files, the sources, `dist/` or `.hansa/` would replace them without the
+ * lock, the version check or the memory, so it is refused before anything is read.
+ */
+function refuseProjectFolder(project: Project, outDir: string): void {
+  const out = path.resolve(project.cwd, outDir);
+  const { config } = project;
+  const owned = [path.resolve(project.cwd, config.translationsDir), contentRoot(project), path.resolve(project.cwd, config.outDir), cacheRoot(project)];
+  const inside = (child: string, parent: string): boolean => {
+    const relative = path.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  };
+  const clash = owned.find((folder) => inside(out, folder) || inside(folder, out));
+  if (clash !== undefined) {
+    throw new InputError('export_into_project', `--out ${outDir} overlaps ${displayPath(project, clash) || '.'}`, { data: { out: outDir, folder: displayPath(project, clash) || '.' } });
+  }
 }
 
 /** What importing one file did. */
@@ -87,6 +110,8 @@ export interface ImportOptions {
    * proposal. Default `false`: an import never replaces a reviewed or final translation.
    */
   readonly reviewed?: boolean;
+  /** Stops a TMX import between two segment files (each is whole, written or not). */
+  readonly signal?: AbortSignal;
 }
 
 /** Import translators' files; each either goes in whole or not at all (its error is thrown). */
@@ -238,7 +263,7 @@ export function applyTranslations(
       }
       if (!isOpen(segment)) return propose(segment, change);
       imported += 1;
-      return { ...withSuggestionOf(segment, segment.target), target: change.target, state: 'initial', origin: 'human' };
+      return { ...withSuggestionOf(segment, segment.target, 'initial'), target: change.target, state: 'initial', origin: 'human' };
     }
     const sameText = segment.target === change.target;
     if (sameText && (segment.state === change.state || stateRank(change.state) < stateRank(segment.state))) {
@@ -253,15 +278,19 @@ export function applyTranslations(
     imported += 1;
     // A translator who changed the text made it theirs; one who only confirmed keeps its origin.
     const origin = sameText ? (segment.origin ?? 'human') : 'human';
-    return withoutProposalOf({ ...segment, target: change.target, state: change.state, origin }, change.target);
+    // A person's text pushed aside by another (two translators, or an older export sent back
+    // late) stays beside the new one: which is right is for a reviewer to say (DESIGN §8.7).
+    // A reviewer's file has said it.
+    const kept = !sameText && !byReviewer && segment.origin === 'human' ? withSuggestionOf(segment, segment.target, segment.state) : segment;
+    return withoutProposalOf({ ...kept, target: change.target, state: change.state, origin }, change.target);
   });
   return { file, imported, unchanged, proposals, waiting };
 }
 
-/** `segment` with `text` offered beside its target (a person's, same source), once. */
-function withSuggestionOf(segment: StoreSegment, text: string | undefined): StoreSegment {
-  if (text === undefined || text === '' || text === segment.target || (segment.suggestions ?? []).some((item) => item.target === text)) return segment;
-  return { ...segment, suggestions: [...(segment.suggestions ?? []), { kind: 'previous', source: segment.source, target: text, origin: 'human', state: 'initial' }] };
+/** `segment` with `text` (a person's, same source, in `state`) offered beside the target it is about to get, once. */
+function withSuggestionOf(segment: StoreSegment, text: string | undefined, state: TranslationState): StoreSegment {
+  if (text === undefined || text === '' || (segment.suggestions ?? []).some((item) => item.target === text)) return segment;
+  return { ...segment, suggestions: [...(segment.suggestions ?? []), { kind: 'previous', source: segment.source, target: text, origin: 'human', state }] };
 }
 
 /** `segment` with no `suggestions` key at all (an empty list is not written either way). */
@@ -283,7 +312,7 @@ function withoutProposalOf(segment: StoreSegment, text: string): StoreSegment {
  * is refused like any file for another language. (Fix: the file used to be refused unless it
  * held exactly one target language, so multilingual memories could not be imported at all.)
  */
-async function importTmx(project: Project, absolute: string, display: string, imported: TmxFile, options: { languages?: readonly string[] }): Promise<ImportReport> {
+async function importTmx(project: Project, absolute: string, display: string, imported: TmxFile, options: { languages?: readonly string[]; signal?: AbortSignal }): Promise<ImportReport> {
   const targets = options.languages ?? project.config.targetLanguages;
   const found = [...new Set(imported.translations.map((translation) => translation.targetLanguage))];
   const languages = targets.filter((code) => found.some((tag) => languageMatches(tag, code)));
@@ -301,6 +330,7 @@ async function importTmx(project: Project, absolute: string, display: string, im
       if (translation.target !== '' && languageMatches(translation.targetLanguage, lang) && !bySource.has(translation.source)) bySource.set(translation.source, translation);
     }
     for (const target of workspace.files.filter((file) => file.lang === lang)) {
+      options.signal?.throwIfAborted();
       if (!target.exists) continue;
       const fill = (current: WorkspaceFile): { file: SegmentFile; changed: number } => {
         let changed = 0;

@@ -335,13 +335,22 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
     for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);
     const outDir = path.resolve(project.cwd, config.outDir, lang);
     const reported = ioReporter(errors, lang);
+    // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone.
     if (mode === 'translate') await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
+    const segmentDir = path.resolve(project.cwd, config.translationsDir, lang);
+    await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
+    // Translations whose source is gone reach the memory before any segment file that held
+    // them is rewritten without them: a run stopped in between (Ctrl-C, kill -9, a full disk)
+    // must not lose them (DESIGN §8.1). If they cannot be kept, those files wait.
+    const retire = (segments: readonly StoreSegment[]): Promise<boolean> => reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, segments));
+    const retiredKept = await retire(stores.flatMap((store) => store.retired));
     for (const store of stores) {
       // Ctrl-C between two files: each file is whole (written or not), the rest is for the rerun.
       options.signal?.throwIfAborted();
+      if (!retiredKept && store.retired.length > 0) continue;
       let updated: SegmentFile | undefined;
       await reported(store.display, async () => {
-        updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals }), findings, lang);
+        updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals }), { findings, lang, retire });
       });
       if (mode === 'translate' && updated !== undefined) {
         const stored = updated;
@@ -356,7 +365,6 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       options.onProgress?.({ phase: 'translate', done: step, total: totalSteps });
     }
     options.signal?.throwIfAborted();
-    await reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, stores.flatMap((store) => store.retired)));
     if (mode === 'translate') {
       // A full run knows every article: outputs of deleted ones leave dist/ and the feed.
       if (options.files === undefined) await reported(displayPath(project, outDir), () => pruneArticles(project, lang, new Set(extraction.outcomes.map((outcome) => outcome.file))));
@@ -409,7 +417,12 @@ const maxRereads = 5;
  * source, completed again (the run only fills what is still open, so their edits win,
  * DESIGN §8.1) and a warning says so (DESIGN §8.9). Returns what is on disk afterwards.
  */
-async function storeSegmentFile(store: LanguageStore, complete: (current: SegmentFile) => SegmentFile, findings: Finding[], lang: string): Promise<SegmentFile> {
+async function storeSegmentFile(
+  store: LanguageStore,
+  complete: (current: SegmentFile) => SegmentFile,
+  context: { findings: Finding[]; lang: string; retire: (segments: readonly StoreSegment[]) => Promise<boolean> },
+): Promise<SegmentFile | undefined> {
+  const { findings, lang } = context;
   let current = store.current;
   let bytes = store.bytes;
   for (let attempt = 0; ; attempt += 1) {
@@ -422,6 +435,8 @@ async function storeSegmentFile(store: LanguageStore, complete: (current: Segmen
     findings.push({ code: 'segment_file_changed', severity: 'warning', file: store.display, lang, message: 'changed on disk during the run: read again, the edits kept' });
     const reconciled = reconcile(reread.file, store.draft);
     store.retired.push(...reconciled.retired);
+    // What the person's version drops reaches the memory before the file is written without it.
+    if (reconciled.retired.length > 0 && !(await context.retire(reconciled.retired))) return undefined;
     current = reconciled.file;
     bytes = reread.bytes;
     if (attempt + 1 >= maxRereads && reread.file !== undefined) return reread.file;

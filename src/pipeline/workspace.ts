@@ -4,12 +4,12 @@
  * `import` and `export` start here.
  */
 import type { ExtractedDocument } from '../markdown/index.js';
-import type { SegmentFile, StoreSegment } from '../formats/types.js';
+import { segmentsOf, type SegmentFile, type StoreSegment } from '../formats/types.js';
 import { HansaError, IoError, asIoError } from '../errors/index.js';
 import { extractProject, type ExtractRun } from './extract.js';
 import { displayPath, type Project } from './project.js';
 import type { Finding } from './remote.js';
-import { draftFile, readSegmentFileLeniently, readVersionedSegmentFile, reconcile, segmentFilePath } from './store.js';
+import { draftFile, readSegmentFileLeniently, readVersionedSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { encodingErrorCodes } from '../files/text.js';
 
 /** One document in one language. */
@@ -116,6 +116,20 @@ export function unreadableFinding(error: HansaError, display: string, lang: stri
 }
 
 /**
+ * A leniently decoded file with the draft's sources for its segment ids. The ids are hashes
+ * of the sources, so they match even where the lenient decoding mangled the file's own copy
+ * of a source (`ó` read as U+FFFD): its translations then count under their segments, as
+ * they were, instead of as new ones.
+ */
+function withDraftSources(file: SegmentFile, draft: SegmentFile): SegmentFile {
+  const sources = new Map(segmentsOf(draft).map((segment) => [segment.id, segment.source]));
+  return updateSegments(file, (segment) => {
+    const source = sources.get(segment.id);
+    return source === undefined ? segment : { ...segment, source };
+  });
+}
+
+/**
  * One document's segment file in `lang`, read (now) and reconciled with the document; also
  * what a writer does again when the file changed on disk since it was first read.
  */
@@ -149,7 +163,8 @@ export async function loadWorkspace(project: Project, languages: readonly string
         if (options.lenient !== true || !encodingErrorCodes.has(error.code)) continue;
         const damaged = await readSegmentFileLeniently(absolute, display).catch(() => undefined);
         if (damaged === undefined) continue;
-        const { file: current, retired } = reconcile(damaged, draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang }));
+        const draft = draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang });
+        const { file: current, retired } = reconcile(withDraftSources(damaged, draft), draft);
         files.push({ file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true });
       }
     }

@@ -211,3 +211,34 @@ describe('exchange files, memories, glossaries and the config in another encodin
     expect(await filesBelow(dir)).not.toContain('dist/sv/index.json');
   });
 });
+
+describe('status of a segment file refused for its encoding', () => {
+  it('counts its translations under their segments even where the sources hold letters the bad bytes spoil', async () => {
+    const dir = await emptyProject();
+    await mkdir(path.join(dir, 'content/pl'), { recursive: true });
+    const sources = ['Spotkanie w Gdańsku.', 'Doradztwo zawodowe dla młodzieży.', 'Udział jest bezpłatny.', 'Zapraszamy do współpracy.'];
+    await writeFile(path.join(dir, 'content/pl/a.md'), `${sources.join('\n\n')}\n`);
+    expect((await hansa(dir, ['extract', '--to', 'sv'])).code).toBe(0);
+    const file = path.join(dir, 'translations/sv/a.xlf');
+    const store = readXliff2(await readFile(file, 'utf8'), file);
+    const xml = writeXliff2(updateSegments(store, (segment) => ({ ...segment, target: `Granskad: ${segment.source.length}`, state: 'reviewed', origin: 'human' })));
+    // Saved by a tool as Latin-1: ó, ł, ń … become single bytes (or `?`), nothing reads as UTF-8 there.
+    await writeFile(file, Buffer.from(xml, 'latin1'));
+    const status = await hansa(dir, ['status', '--json', '--to', 'sv']);
+    expect(status.code).toBe(2);
+    const report = JSON.parse(status.stdout) as Status;
+    expect(report.languages[0]).toMatchObject({ reviewed: 4, new: 0, unreadable: ['translations/sv/a.xlf'] });
+  });
+});
+
+describe('export with a segment file refused for its encoding', () => {
+  it('names the file, leaves it out, and exports every other file and language (exit 2)', async () => {
+    const dir = await project();
+    const { line } = await saveReviewed(dir, (xml) => Buffer.from(xml, 'latin1'));
+    const result = await hansa(dir, ['export', '--format', 'po', '--to', 'sv,en', '--json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^translations/sv/a\\.xlf:${line}: error: the file is not UTF-8`, 'm'));
+    expect(await filesBelow(path.join(dir, 'export'))).toEqual(['en/a.po', 'en/b.po', 'sv/b.po']);
+    expect((JSON.parse(result.stdout) as { errors: { file: string }[] }).errors).toEqual([expect.objectContaining({ file: 'translations/sv/a.xlf' })]);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,3 +137,82 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   }
   return out;
 }
+
+describe('nothing lost when a run cannot finish', () => {
+  it('a reviewed translation of a deleted paragraph is never dropped before it reaches retired.tmx', async () => {
+    const dir = await sampleProject();
+    const kept = 'Ett granskat stycke som författaren sedan strök.';
+    await writeFile(path.join(dir, 'content/pl/usuniety.md'), 'Pierwszy akapit zostaje.\n\nDrugi akapit zostanie usunięty.\n');
+    expect((await hansa(dir, ['extract', '--to', 'sv'])).code).toBe(0);
+    const segmentFile = path.join(dir, 'translations/sv/usuniety.xlf');
+    const xml = await readFile(segmentFile, 'utf8');
+    // A translator reviewed the second paragraph …
+    const reviewed = xml.replace(/<segment id="([^"]+)" state="initial">(\s*<source>Drugi akapit zostanie usunięty\.<\/source>)/, `<segment id="$1" state="reviewed">$2<target>${kept}</target>`);
+    expect(reviewed).not.toBe(xml);
+    await writeFile(segmentFile, reviewed);
+    // … then the author deleted it, and retired.tmx cannot be written this time.
+    await writeFile(path.join(dir, 'content/pl/usuniety.md'), 'Pierwszy akapit zostaje.\n');
+    await mkdir(path.join(dir, 'translations/sv/retired.tmx'));
+    const blocked = await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'sv']);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain('translations/sv/retired.tmx: error: a folder is where a file should be (EISDIR)');
+    // The segment file still holds it: it waits for a run that can keep it.
+    expect(await readFile(segmentFile, 'utf8')).toContain(kept);
+    await rm(path.join(dir, 'translations/sv/retired.tmx'), { recursive: true });
+    expect((await hansa(dir, ['translate', '--provider', 'pseudo', '--to', 'sv'])).code).toBe(0);
+    expect(await readFile(segmentFile, 'utf8')).not.toContain(kept);
+    expect(await readFile(path.join(dir, 'translations/sv/retired.tmx'), 'utf8')).toContain(kept);
+  });
+
+  it('temporary files a killed run left among the segment files are removed by the next run', async () => {
+    const dir = await sampleProject();
+    expect((await hansa(dir, ['extract', '--to', 'sv'])).code).toBe(0);
+    const leftover = path.join(dir, 'translations/sv', `${article}.xlf.0a1b2c3d4e5f.hansa-tmp`);
+    await writeFile(leftover, '<?xml version="1.0"?><xliff');
+    expect((await hansa(dir, ['extract', '--to', 'sv'])).code).toBe(0);
+    expect(existsSync(leftover)).toBe(false);
+  });
+});
+
+describe('the project lock and the system', () => {
+  it('a folder where the lock file belongs: named, exit 2', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, '.hansa/lock'), { recursive: true });
+    const result = await hansa(dir, ['build']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^\.hansa\/lock: error: /m);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+  });
+
+  it.skipIf(!mounting)('a read-only .hansa/: the lock file named, exit 2', async () => {
+    const dir = await sampleProject();
+    const cache = path.join(dir, '.hansa');
+    await tmpfsAt(cache, '1m');
+    execFileSync('mount', ['-o', 'remount,ro', cache]);
+    const result = await hansa(dir, ['build']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('.hansa/lock: error: the file system is read-only (EROFS)');
+  });
+
+  it('an empty lock file dated in the future (a crash, a clock set back) is taken over, not waited on forever', async () => {
+    const dir = await sampleProject();
+    await mkdir(path.join(dir, '.hansa'), { recursive: true });
+    await writeFile(path.join(dir, '.hansa/lock'), '');
+    const future = new Date(Date.now() + 3_600_000);
+    await utimes(path.join(dir, '.hansa/lock'), future, future);
+    const result = await hansa(dir, ['build', '--to', 'sv']);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('export refuses an --out that is one of the project\'s own folders', async () => {
+    const dir = await sampleProject();
+    expect((await hansa(dir, ['extract', '--to', 'sv'])).code).toBe(0);
+    const before = await snapshot(path.join(dir, 'translations'));
+    for (const out of ['translations', '.', 'content/pl', 'dist/x', '.hansa']) {
+      const result = await hansa(dir, ['export', '--format', 'xliff2', '--to', 'sv', '--out', out]);
+      expect(result.code, out).toBe(2);
+      expect(result.stderr, out).toMatch(/overlaps the project's own folder/);
+    }
+    expect(await snapshot(path.join(dir, 'translations'))).toEqual(before);
+  });
+});

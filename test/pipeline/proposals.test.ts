@@ -261,3 +261,26 @@ describe('proposals through later runs', () => {
     expect(segmentWith(await read(dir), first)).toMatchObject({ target: reviewed[first] });
   });
 });
+
+describe('two translators, one segment', () => {
+  it('a text that replaces another person\'s translation keeps theirs beside it', async () => {
+    const dir = await project();
+    // Two XLIFF 2.1 exports handed to two translators; the third sentence is open in both.
+    await run(dir, ['export', '--format', 'xliff2', '--to', 'sv', '--out', 'a']);
+    await run(dir, ['export', '--format', 'xliff2', '--to', 'sv', '--out', 'b']);
+    const translate = async (folder: string, text: string): Promise<void> => {
+      const file = path.join(dir, folder, 'sv/a.xlf');
+      const exported = readXliff2(await readFile(file, 'utf8'), file);
+      await writeFile(file, writeXliff2(updateSegments(exported, (s) => (s.source === third ? { ...s, target: text, state: 'translated' } : s))));
+    };
+    await translate('b', 'Deltagandet är gratis.');
+    await translate('a', 'Det kostar inget att delta.');
+    await run(dir, ['import', 'b/sv/a.xlf']);
+    // The older export comes back last: it is in force now, but B's text is not lost.
+    await run(dir, ['import', 'a/sv/a.xlf']);
+    const segment = segmentWith(await read(dir), third);
+    expect(segment).toMatchObject({ target: 'Det kostar inget att delta.', state: 'translated', origin: 'human' });
+    expect(segment.suggestions).toEqual([expect.objectContaining({ kind: 'previous', target: 'Deltagandet är gratis.', state: 'translated', origin: 'human' })]);
+    expectValid([path.join(dir, segmentFile)]);
+  });
+});
