@@ -12,8 +12,8 @@ function problem(text: string): unknown {
 
 describe('config limits', () => {
   it('has documented defaults', () => {
-    expect(defaultConfig().limits).toEqual({ maxFileBytes: 2_097_152, maxNesting: 32, maxSegmentCharacters: 5000 });
-    expect(parseConfig('{ "limits": { "maxNesting": 64 } }', 'hansa.config.json').limits).toEqual({ maxFileBytes: 2_097_152, maxNesting: 64, maxSegmentCharacters: 5000 });
+    expect(defaultConfig().limits).toEqual({ maxFileBytes: 2_097_152, maxNesting: 32, maxSegmentCharacters: 5000, maxInlineMarkers: 1000 });
+    expect(parseConfig('{ "limits": { "maxNesting": 64 } }', 'hansa.config.json').limits).toEqual({ maxFileBytes: 2_097_152, maxNesting: 64, maxSegmentCharacters: 5000, maxInlineMarkers: 1000 });
   });
 
   it('refuses values out of range and unknown keys, naming the key', () => {
