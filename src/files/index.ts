@@ -47,7 +47,7 @@ export const anyVersion = Symbol('any version');
  * in which a save can still be lost to the time of one read and one rename.
  */
 export async function writeFileIfUnchanged(file: string, data: string | Uint8Array, expected: Uint8Array | undefined | typeof anyVersion): Promise<boolean> {
-  const temporary = `${file}.${randomBytes(6).toString('hex')}${temporarySuffix}`;
+  const temporary = temporaryNameOf(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temporary, data);
@@ -61,6 +61,16 @@ export async function writeFileIfUnchanged(file: string, data: string | Uint8Arr
     await rm(temporary, { force: true }).catch(() => undefined);
     throw asIoError(error, file);
   }
+}
+
+/**
+ * A temporary name beside `file`: its own name plus a random part, or, when that would pass
+ * the 255 bytes a file name may have, a short hidden name (a long article name stays writable).
+ */
+function temporaryNameOf(file: string): string {
+  const random = randomBytes(6).toString('hex');
+  const named = `${path.basename(file)}.${random}${temporarySuffix}`;
+  return path.join(path.dirname(file), Buffer.byteLength(named) <= 255 ? named : `.${random}${temporarySuffix}`);
 }
 
 function absentAsUndefined(error: unknown): undefined {

@@ -23,8 +23,9 @@ export interface LanguageStatus {
   /** Share of segments reviewed or final, 0–100, one decimal. */
   readonly percentReviewed: number;
   /**
-   * Segment files refused for their encoding (each also an error of the report): counted
-   * from a lenient reading, by the states they hold, rather than as new.
+   * Segment files that could not be read (each also an error of the report). One refused for
+   * its encoding is counted from a lenient reading, by the states it holds; any other (broken
+   * XML, empty) by its document's segments, as new, so the totals still cover every article.
    */
   readonly unreadable: readonly string[];
 }

@@ -470,7 +470,15 @@ function refreshable(segment: StoreSegment): boolean {
 function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accepted>, fuzzy: ReadonlyMap<string, readonly MemoryMatch[]>): SegmentFile {
   return updateSegments(file, (segment) => {
     const entry = accepted.get(segmentHash(segment.id));
-    if (isFromLocale(segment)) return entry?.origin === 'locale' ? { ...segment, target: entry.target } : segment;
+    if (isFromLocale(segment)) {
+      if (entry?.origin !== 'locale' || entry.target === segment.target) return segment;
+      // The resources say otherwise now. Whether they changed or a person edited the tag in the
+      // segment file (keeping its state) cannot be told apart: the text it had stays beside it.
+      const replaced = segment.target === undefined || segment.target === '' || (segment.suggestions ?? []).some((item) => item.target === segment.target)
+        ? []
+        : [{ kind: 'previous' as const, source: segment.source, target: segment.target, origin: segment.origin ?? 'locale', state: segment.state }];
+      return { ...segment, target: entry.target, ...(replaced.length === 0 ? {} : { suggestions: [...(segment.suggestions ?? []), ...replaced] }) };
+    }
     if (!isOpen(segment)) return segment;
     if (entry !== undefined && entry.synthetic !== true) return filled(segment, entry);
     const matches = fuzzy.get(segmentHash(segment.id)) ?? [];

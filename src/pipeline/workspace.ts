@@ -160,11 +160,13 @@ export async function loadWorkspace(project: Project, languages: readonly string
         if (!(error instanceof HansaError)) throw error;
         errors.push(unreadableFinding(error, display, lang));
         refused.push({ file, sourcePath, lang, error });
-        if (options.lenient !== true || !encodingErrorCodes.has(error.code)) continue;
-        const damaged = await readSegmentFileLeniently(absolute, display).catch(() => undefined);
-        if (damaged === undefined) continue;
+        if (options.lenient !== true) continue;
+        // For counting: a file refused for its encoding by the states it holds; any other
+        // unreadable file by its document's segments, as new (they are not done, and the
+        // totals still cover the whole project).
         const draft = draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang });
-        const { file: current, retired } = reconcile(withDraftSources(damaged, draft), draft);
+        const damaged = encodingErrorCodes.has(error.code) ? await readSegmentFileLeniently(absolute, display).catch(() => undefined) : undefined;
+        const { file: current, retired } = reconcile(damaged === undefined ? undefined : withDraftSources(damaged, draft), draft);
         files.push({ file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true });
       }
     }

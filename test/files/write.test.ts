@@ -43,4 +43,12 @@ describe('writeFileIfUnchanged', () => {
     await expect(writeFileIfUnchanged(path.join(dir, 'blocker', 'a.xlf'), 'x', undefined)).rejects.toMatchObject({ code: 'io_error', file: path.join(dir, 'blocker', 'a.xlf'), data: { errno: 'ENOTDIR' } });
     expect(await readdir(dir)).toEqual(['blocker']);
   });
+
+  it('writes a file whose name is as long as a file name may be', async () => {
+    const dir = await folder();
+    const file = path.join(dir, `${'ą'.repeat(125)}.md`);
+    expect(Buffer.byteLength(path.basename(file))).toBe(253);
+    expect(await writeFileIfUnchanged(file, 'tekst', undefined)).toBe(true);
+    expect(await readdir(dir)).toEqual([path.basename(file)]);
+  });
 });

@@ -242,3 +242,15 @@ describe('export with a segment file refused for its encoding', () => {
     expect((JSON.parse(result.stdout) as { errors: { file: string }[] }).errors).toEqual([expect.objectContaining({ file: 'translations/sv/a.xlf' })]);
   });
 });
+
+describe('status of a segment file that is not XLIFF at all', () => {
+  it('counts its document\'s segments as new, so the totals and percentages stay whole', async () => {
+    const dir = await project();
+    const before = JSON.parse((await hansa(dir, ['status', '--json', '--to', 'sv'])).stdout) as Status;
+    await writeFile(path.join(dir, 'translations/sv/a.xlf'), '');
+    const status = await hansa(dir, ['status', '--json', '--to', 'sv']);
+    expect(status.code).toBe(2);
+    const report = JSON.parse(status.stdout) as Status & { languages: { segments: number }[] };
+    expect(report.languages[0]).toMatchObject({ segments: (before.languages[0] as unknown as { segments: number }).segments, unreadable: ['translations/sv/a.xlf'] });
+  });
+});

@@ -284,3 +284,25 @@ describe('two translators, one segment', () => {
     expectValid([path.join(dir, segmentFile)]);
   });
 });
+
+describe('tags translated from the locale resources', () => {
+  it('a person\'s edit of a tag in the segment file is kept beside the resources\' text, not dropped', async () => {
+    const dir = await emptyProject();
+    scratch.push(dir);
+    await mkdir(path.join(dir, 'content/pl'), { recursive: true });
+    await writeFile(path.join(dir, 'content/pl/a.md'), '---\ntitle: Targi pracy\ntags:\n  - Aktualności\n---\n\nTekst artykułu.\n');
+    await mkdir(path.join(dir, 'locales/de'), { recursive: true });
+    await writeFile(path.join(dir, 'locales/de/content.json'), JSON.stringify({ tags: { 'Aktualności': 'Aktuelles' } }));
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ targetLanguages: ['de'] }));
+    await run(dir, ['extract']);
+    const file = path.join(dir, 'translations/de/a.xlf');
+    const xml = await readFile(file, 'utf8');
+    expect(xml).toContain('<target>Aktuelles</target>');
+    // Edited in the file as a CAT tool would, the state left as it was.
+    await writeFile(file, xml.replace('<target>Aktuelles</target>', '<target>Neuigkeiten</target>'));
+    await run(dir, ['extract']);
+    const tag = segmentsOf(readXliff2(await readFile(file, 'utf8'), file)).find((segment) => segment.source === 'Aktualności');
+    expect(tag).toMatchObject({ target: 'Aktuelles', origin: 'locale' });
+    expect(tag?.suggestions).toEqual([expect.objectContaining({ kind: 'previous', target: 'Neuigkeiten' })]);
+  });
+});
