@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'budget_exceeded'
   | 'project_locked'
   | 'io_error'
+  | 'import_partial'
   | 'export_into_project'
   | 'segment_file_changed';
 

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { coversImports, memoryImportDir } from '../config/index.js';
-import { InputError } from '../errors/index.js';
+import { HansaError, InputError } from '../errors/index.js';
 import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
 import { decodeText } from '../files/text.js';
 import { readTarget } from '../markdown/index.js';
@@ -342,7 +342,20 @@ async function importTmx(project: Project, absolute: string, display: string, im
         });
         return { file, changed };
       };
-      const { changed } = await writeChanged(project, target, fill, (applied) => applied.changed > 0);
+      let changed: number;
+      try {
+        ({ changed } = await writeChanged(project, target, fill, (applied) => applied.changed > 0));
+      } catch (error) {
+        // The memory is in place and some segment files may be filled already: say so, not
+        // "nothing was imported". Importing the file again fills the rest (filled ones are not open).
+        if (!(error instanceof HansaError) || error.code === 'interrupted') throw error;
+        throw new InputError('import_partial', `${target.display}: ${error.message}`, {
+          file: error.file ?? target.display,
+          ...(error.line === undefined ? {} : { line: error.line }),
+          cause: error,
+          data: { reason: error.message, ...(error.data['errno'] === undefined ? {} : { errno: error.data['errno'] }), file: display, files: into.length - 1, segments: count, memory: displayPath(project, copy) },
+        });
+      }
       if (changed > 0) {
         into.push(target.display);
         count += changed;

@@ -3,12 +3,11 @@
  * extraction workers, so both do exactly the same work.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { HansaError, InputError } from '../errors/index.js';
-import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
-import { extractDocument, type CodeKind, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
+import { decodeUtf8, writeFileAtomic, type CacheRead } from '../files/index.js';
+import { extractDocument, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
 
 /** What the workers need to know. */
 export interface ExtractContext {
@@ -99,8 +98,8 @@ export async function extractFile(file: string, context: ExtractContext, known?:
     const cached = cachedDocumentPath(context, hash);
     let damaged: { file: string; reason: string } | undefined;
     if (hash === known) {
-      const read = await readCachedDocument(cached, hash);
-      if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(read.value), parsed: false };
+      const read = await readCachedSummary(cached, hash);
+      if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...read.value, parsed: false };
       if (read.status === 'damaged') damaged = { file: cached, reason: read.reason };
     }
     const source = decodeUtf8(bytes, shown);
@@ -124,48 +123,23 @@ export function summarize(document: ExtractedDocument): { segments: number; word
 }
 
 /**
- * The cached extraction of a source whose bytes hash to `hash`: damaged when it does not
- * have the shape of an extracted document or is another source's.
+ * The segment and word counts of the cached extraction of a source whose bytes hash to
+ * `hash`: damaged when it is not JSON, is another source's, or cannot be summed up. (The
+ * full shape is checked when the main thread loads it: `extract-cache.ts`.)
  */
-export async function readCachedDocument(file: string, hash: string): Promise<CacheRead<ExtractedDocument>> {
-  const read = await readCacheFile(file, documentSchema);
-  if (read.status === 'hit' && read.value.sourceHash !== hash) return { status: 'damaged', reason: `sourceHash: expected ${hash}, found ${read.value.sourceHash}` };
-  return read;
+async function readCachedSummary(file: string, hash: string): Promise<CacheRead<{ segments: number; words: number }>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+  }
+  try {
+    const document = JSON.parse(text) as ExtractedDocument;
+    if (document.sourceHash !== hash) return { status: 'damaged', reason: `sourceHash: expected ${hash}, found ${String(document.sourceHash)}` };
+    return { status: 'hit', value: summarize(document) };
+  } catch (error) {
+    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+  }
 }
-
-const codeKind = z.enum(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'autolink', 'inlineCode', 'image', 'imageReference', 'break', 'html', 'footnoteReference'] satisfies CodeKind[]);
-const nodeData = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).optional());
-const offsets = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };
-const index = z.number().int().nonnegative();
-
-/** The shape of `ExtractedDocument` (markdown/types.ts), checked when a cached one is read. */
-const documentSchema: z.ZodType<ExtractedDocument> = z.object({
-  sourceHash: z.string(),
-  meta: z.record(z.string(), z.unknown()),
-  units: z.array(
-    z.discriminatedUnion('type', [
-      z.object({
-        type: z.literal('block'),
-        construct: z.enum(['paragraph', 'headingAtx', 'headingSetext', 'tableCell']),
-        ...offsets,
-        line: z.number().int(),
-        prefix: z.string(),
-        codes: z.array(z.object({ kind: codeKind, data: nodeData, attributes: z.object({ alt: index.optional(), title: index.optional() }).optional() })),
-        pieces: z.array(z.union([z.object({ segment: index, codes: z.array(index) }), z.object({ gap: z.string() })])),
-      }),
-      z.object({ type: z.literal('definition'), ...offsets, line: z.number().int(), data: nodeData, title: index }),
-      z.object({ type: z.literal('frontmatter'), ...offsets, values: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), segment: index })) }),
-    ]),
-  ),
-  segments: z.array(
-    z.object({
-      id: z.string(),
-      source: z.string(),
-      codeKinds: z.array(codeKind),
-      role: z.enum(['text', 'alt', 'title', 'meta', 'tag']),
-      translatable: z.boolean(),
-      words: z.number(),
-      characters: z.number(),
-    }),
-  ),
-});

@@ -23,7 +23,8 @@ import { z } from 'zod';
 import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomic, type SkippedLink } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/index.js';
-import { cachedDocumentPath, extractFile, readCachedDocument, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
+import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
+import { readCachedDocument } from './extract-cache.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import type { Finding } from './remote.js';
 

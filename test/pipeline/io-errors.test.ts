@@ -11,7 +11,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hansa, sampleProject } from '../helpers/cli.js';
+import { emptyProject, hansa, sampleProject } from '../helpers/cli.js';
+import { writeTmx, type TmxEntry } from '../../src/formats/tmx.js';
 
 const article = 'aktualnosci/2021-11-10-europejski-lider';
 
@@ -214,5 +215,26 @@ describe('the project lock and the system', () => {
       expect(result.stderr, out).toMatch(/overlaps the project's own folder/);
     }
     expect(await snapshot(path.join(dir, 'translations'))).toEqual(before);
+  });
+});
+
+describe('a TMX import the system stops halfway', () => {
+  it.skipIf(!mounting)('says what was already filled and that importing again fills the rest', async () => {
+    const dir = await emptyProject();
+    await mkdir(path.join(dir, 'content/pl/sub'), { recursive: true });
+    await writeFile(path.join(dir, 'content/pl/a.md'), 'Pierwsze zdanie.\n');
+    await writeFile(path.join(dir, 'content/pl/sub/b.md'), 'Drugie zdanie.\n');
+    await writeFile(path.join(dir, 'hansa.config.json'), JSON.stringify({ targetLanguages: ['sv'] }));
+    expect((await hansa(dir, ['extract'])).code).toBe(0);
+    const entry = (source: string, target: string): TmxEntry => ({ source, target, sourceLanguage: 'pl', targetLanguage: 'sv' });
+    await writeFile(path.join(dir, 'pl-sv.tmx'), writeTmx([entry('Pierwsze zdanie.', 'Första meningen.'), entry('Drugie zdanie.', 'Andra meningen.')]));
+    const sub = path.join(dir, 'translations/sv/sub');
+    await tmpfsAt(sub, '1m');
+    execFileSync('mount', ['-o', 'remount,ro', sub]);
+    const result = await hansa(dir, ['import', 'pl-sv.tmx']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('translations/sv/sub/b.xlf: error: the file system is read-only; from pl-sv.tmx, the memory memory/pl-sv.tmx is in place and 1 segments in 1 segment files were already filled');
+    expect(result.stderr).not.toContain('nothing was imported');
+    expect(await readFile(path.join(dir, 'translations/sv/a.xlf'), 'utf8')).toContain('Första meningen.');
   });
 });
