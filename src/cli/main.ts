@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         waitMs: waitMs(),
         signal: interrupt.signal,
         onWait: (holder) => say(t('lock.waiting', { ...holder })),
-        onStale: (holder) => say(t('lock.stale', { ...holder })),
+        onStale: (holder) => say(holder === undefined ? t('lock.staleUnreadable', { file: '.hansa/lock' }) : t('lock.stale', { ...holder })),
       });
       return {
         signal: interrupt.signal,

@@ -54,8 +54,8 @@ export interface LockOptions {
   readonly pollMs?: number;
   /** Called once when a run starts waiting, with the holder. */
   readonly onWait?: (holder: LockHolder) => void;
-  /** Called when a stale lock is taken over, with the dead holder. */
-  readonly onStale?: (holder: LockHolder) => void;
+  /** Called when a stale lock is taken over, with the dead holder (`undefined`: the lock file could not be read). */
+  readonly onStale?: (holder: LockHolder | undefined) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -223,7 +223,7 @@ async function takeOverStale(file: string, staleText: string, options: LockOptio
     const now = await readFile(file, 'utf8').catch(() => undefined);
     if (now === staleText) {
       await rm(file, { force: true });
-      if (holder !== undefined) options.onStale?.(holder);
+      options.onStale?.(holder);
     }
   } finally {
     await rm(guard, { force: true });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,7 +137,7 @@ describe('a translator saves while a run goes on', () => {
 
 describe('the project lock', () => {
   it('lets one of two runs started together write; the other names the holder and exits 2', async () => {
-    const dir = await project(60, 4);
+    const dir = await project(300, 4);
     const first = start(dir, ['translate', '--provider', 'pseudo']);
     const second = start(dir, ['translate', '--provider', 'pseudo']);
     const results = await Promise.all([first.done, second.done]);
@@ -149,7 +149,7 @@ describe('the project lock', () => {
   }, 120_000);
 
   it('with --wait, the second run waits for the first and then runs', async () => {
-    const dir = await project(60, 4);
+    const dir = await project(400, 4);
     const first = start(dir, ['translate', '--provider', 'pseudo']);
     await waitFor(() => existsSync(path.join(dir, '.hansa/lock')));
     const second = start(dir, ['--wait', 'translate', '--provider', 'pseudo']);
@@ -162,13 +162,35 @@ describe('the project lock', () => {
   it('takes over the lock of a run that was killed (kill -9)', async () => {
     const dir = await project(60, 4);
     const killed = start(dir, ['translate', '--provider', 'pseudo']);
-    await waitFor(() => existsSync(path.join(dir, '.hansa/lock')));
+    // Killed once the lock names its holder (a kill between creating the file and writing it
+    // leaves an empty lock: the next test).
+    await waitFor(() => {
+      try {
+        return readFileSync(path.join(dir, '.hansa/lock'), 'utf8').endsWith('\n');
+      } catch {
+        return false;
+      }
+    });
     killed.child.kill('SIGKILL');
     await killed.done;
     expect(existsSync(path.join(dir, '.hansa/lock'))).toBe(true);
     const rerun = await hansa(dir, ['translate', '--provider', 'pseudo']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toMatch(/took over the project lock of hansa translate \(pid \d+\), which is no longer running/);
+  }, 120_000);
+
+  it('takes over, and says so, a lock file a killed run left empty or unreadable', async () => {
+    const dir = await project(2, 1);
+    await mkdir(path.join(dir, '.hansa'), { recursive: true });
+    for (const content of ['', 'not a lock']) {
+      await writeFile(path.join(dir, '.hansa/lock'), content);
+      // Older than a second: not a lock being written just now.
+      const past = new Date(Date.now() - 5_000);
+      await utimes(path.join(dir, '.hansa/lock'), past, past);
+      const result = await hansa(dir, ['build']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain('took over the project lock .hansa/lock, which held no readable holder');
+    }
   }, 120_000);
 
   it('never takes over a live process’s lock, even an old one', async () => {
