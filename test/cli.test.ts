@@ -279,4 +279,15 @@ describe('hansa --help', () => {
     expect(result.code).toBe(0);
     for (const command of ['translate', 'extract', 'segment']) expect(result.stdout).toContain(command);
   });
+
+  it('is in Polish, headings included, with --ui-lang pl', async () => {
+    const dir = await emptyProject();
+    const result = await hansa(dir, ['--ui-lang', 'pl', 'import', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Użycie: hansa import/m);
+    expect(result.stdout).toMatch(/^Argumenty:$/m);
+    expect(result.stdout).toMatch(/^Opcje:$/m);
+    expect(result.stdout).not.toMatch(/^(Usage|Options|Arguments):/m);
+    expect((await hansa(dir, ['--ui-lang', 'pl', '--help'])).stdout).toMatch(/^Polecenia:$/m);
+  });
 });

@@ -71,6 +71,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--wait', t('program.wait'))
     .option('--wait-timeout <seconds>', t('program.waitTimeout'))
     .exitOverride()
+    // The help's own headings ("Usage:", "Options:" …) in the interface language too.
+    .configureHelp({ styleTitle: (title: string) => t(`help.${helpTitles[title] ?? 'other'}`, { defaultValue: title }) })
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
@@ -418,6 +420,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return fail(error);
   }
 }
+
+/** Commander's help headings, by the key of their text in the locale resources. */
+const helpTitles: Readonly<Record<string, string>> = { 'Usage:': 'usage', 'Options:': 'options', 'Arguments:': 'arguments', 'Commands:': 'commands', 'Global Options:': 'globalOptions' };
 
 /** The shell's exit code for a run ended by `signal`: 128 + its number. */
 function exitCodeOf(signal: string): number {
