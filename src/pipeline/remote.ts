@@ -12,7 +12,7 @@
 import type { Segment } from '../markdown/index.js';
 import { journalKey, journalRecord, type JournalRequest, type ProviderJournal } from '../memory/journal.js';
 import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from '../providers/index.js';
-import type { ProviderQueue, ProviderQueueOptions } from '../queue/index.js';
+import type { BatchLimits, ProviderQueue, ProviderQueueOptions } from '../queue/index.js';
 import type { HansaConfig, ProviderOptions } from '../config/index.js';
 import { maskSource, unmaskTarget, type MaskSpan } from './strict.js';
 
@@ -88,6 +88,18 @@ export function providerLimits(provider: Provider, config: HansaConfig): Provide
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   return { capabilities, queue };
+}
+
+/**
+ * How requests to a provider are cut: one rule for what is sent and for what a dry run counts,
+ * so the two never differ (code points and UTF-8 bytes, as `queue/batch.ts` measures them).
+ */
+export function batchLimitsOf(capabilities: ProviderCapabilities): BatchLimits {
+  return {
+    maxSegments: capabilities.maxSegmentsPerRequest,
+    maxCharacters: capabilities.maxCharactersPerRequest,
+    ...(capabilities.maxRequestBytes === undefined ? {} : { maxBytes: capabilities.maxRequestBytes }),
+  };
 }
 
 /** The limits every provider's options share (Azure's options are nothing else). */
@@ -201,7 +213,7 @@ async function answers(
       return results;
     },
     toSend.map((item) => item.request),
-    { maxSegments: caps.maxSegmentsPerRequest, maxCharacters: caps.maxCharactersPerRequest, ...(caps.maxRequestBytes === undefined ? {} : { maxBytes: caps.maxRequestBytes }) },
+    batchLimitsOf(caps),
     context.signal === undefined ? {} : { signal: context.signal },
   );
   for (const result of outcome.results) {

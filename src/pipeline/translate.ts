@@ -36,9 +36,9 @@ import { createAzureProvider, createDeeplProvider, createLibreTranslateProvider,
 import { createGoogleProvider } from '../providers/index.js';
 import { ProviderJournal, type JournalRecord } from '../memory/journal.js';
 import { InputError } from '../errors/index.js';
-import { ProviderQueue } from '../queue/index.js';
+import { ProviderQueue, packBatches } from '../queue/index.js';
 import { gateFindings } from '../qa/checks.js';
-import { providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type ProviderLimits, type Refusal } from './remote.js';
+import { batchLimitsOf, providerLimits, translateRemotely, unanswered, type Accepted, type Finding, type ProviderLimits, type Refusal } from './remote.js';
 import type { MaskSpan } from './strict.js';
 
 export type { Finding } from './remote.js';
@@ -623,7 +623,7 @@ async function runChain(
       const chars = toSend.reduce((sum, segment) => sum + segment.characters, 0);
       const cost = (chars / 1_000_000) * limits.capabilities.pricePerMillionCharacters;
       characters += chars;
-      requests += batchesFor(limits.capabilities, toSend).length;
+      requests += packBatches(toSend, batchLimitsOf(limits.capabilities)).length;
       estimatedCost += cost;
       const overBudget = context.budget.limit !== undefined && context.budget.spent + cost > context.budget.limit + 1e-9;
       if (context.dryRun) {
@@ -656,7 +656,7 @@ async function runChain(
       });
       continue;
     }
-    const batches = batchesFor(limits.capabilities, [...pending.values()]);
+    const batches = packBatches([...pending.values()], batchLimitsOf(limits.capabilities)).map((batch) => batch.segments);
     if (provider.name !== 'memory') {
       // Local generators (copy, pseudo) are counted like a provider, at no cost.
       characters += [...pending.values()].reduce((sum, segment) => sum + segment.characters, 0);
@@ -707,25 +707,6 @@ async function quotaTooSmall(provider: Provider, characters: number, context: { 
 }
 
 const localProviders = new Set(['memory', 'copy', 'pseudo']);
-
-/** Cut segments into requests under the provider's count and character limits. */
-function batchesFor(capabilities: Provider['capabilities'], segments: readonly Segment[]): Segment[][] {
-  const { maxSegmentsPerRequest, maxCharactersPerRequest } = capabilities;
-  const batches: Segment[][] = [];
-  let current: Segment[] = [];
-  let chars = 0;
-  for (const segment of segments) {
-    if (current.length > 0 && (current.length >= maxSegmentsPerRequest || chars + segment.source.length > maxCharactersPerRequest)) {
-      batches.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(segment);
-    chars += segment.source.length;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
 
 /** The project's glossary and its source index, when the project has a glossary. */
 export interface Terminology {

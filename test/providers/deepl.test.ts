@@ -300,6 +300,21 @@ describe('deepl over a hung connection', () => {
 describe('hansa translate --provider deepl', () => {
   const env = (): Record<string, string> => ({ DEEPL_AUTH_KEY: mock.key, DEEPL_API_URL: mock.url });
 
+  it('a dry run counts the requests the real run sends (code points and bytes, not UTF-16 units)', async () => {
+    const dir = await sampleProject();
+    // 20 paragraphs of Polish letters and emoji: over DeepL's 30,000 characters counted in
+    // UTF-16 units, under it in code points, and under 128 KiB in UTF-8 bytes: one request.
+    const paragraphs = Array.from({ length: 20 }, (_, n) => `Akapit ${n + 1}: ${'ż😀'.repeat(500)}.`);
+    await writeFile(path.join(dir, 'content/pl/emoji.md'), `${paragraphs.join('\n\n')}\n`);
+    const dry = await hansa(dir, ['translate', 'emoji.md', '--provider', 'deepl', '--to', 'en', '--dry-run', '--json'], { env: env() });
+    expect(dry.code, dry.stderr).toBe(0);
+    const counted = (JSON.parse(dry.stdout) as { languages: { requests: number }[] }).languages[0]?.requests;
+    const real = await hansa(dir, ['translate', 'emoji.md', '--provider', 'deepl', '--to', 'en'], { env: env() });
+    expect(real.code, real.stderr).toBe(0);
+    expect(mock.requests.length).toBe(1);
+    expect(counted).toBe(mock.requests.length);
+  });
+
   it('translates through the mock, journals every answer and never buys a segment twice', async () => {
     const dir = await sampleProject();
     const first = await hansa(dir, ['translate', '--provider', 'deepl', '--to', 'en,sv', '--json'], { env: env() });
