@@ -5,7 +5,6 @@
  * itself never leaves half of one.
  */
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 
 /** What reading a cache entry found: its value, nothing, or something unusable. */
 export type CacheRead<T> =
@@ -14,11 +13,19 @@ export type CacheRead<T> =
   | { readonly status: 'damaged'; readonly reason: string };
 
 /**
- * Read the JSON cache entry `file` and check it against `schema`. A file that is not there is
- * `missing`; one that cannot be read, is not JSON or does not fit the schema is `damaged`,
+ * What checks an entry: a zod schema, or anything with a `safeParse` of the same shape (the
+ * extraction workers check theirs without zod, which doubles a worker's heap).
+ */
+export interface CacheCheck<T> {
+  safeParse(value: unknown): { readonly success: true; readonly data: T } | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } };
+}
+
+/**
+ * Read the JSON cache entry `file` and check it with `schema`. A file that is not there is
+ * `missing`; one that cannot be read, is not JSON or does not pass the check is `damaged`,
  * with the reason (for a warning that names the file).
  */
-export async function readCacheFile<T>(file: string, schema: z.ZodType<T>): Promise<CacheRead<T>> {
+export async function readCacheFile<T>(file: string, schema: CacheCheck<T>): Promise<CacheRead<T>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -35,7 +42,7 @@ export async function readCacheFile<T>(file: string, schema: z.ZodType<T>): Prom
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { status: 'damaged', reason: issue === undefined ? 'unexpected content' : `${issue.path.join('.') || 'top level'}: ${issue.message}` };
+    return { status: 'damaged', reason: issue === undefined ? 'unexpected content' : `${issue.path.map(String).join('.') || 'top level'}: ${issue.message}` };
   }
   return { status: 'hit', value: parsed.data };
 }

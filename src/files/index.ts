@@ -84,7 +84,7 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 }
 
 export { globMatcher, listFiles, realPathBelow, scanFiles, type FileListing, type RealPath, type SkippedLink } from './list.js';
-export { readCacheFile, type CacheRead } from './cache.js';
+export { readCacheFile, type CacheCheck, type CacheRead } from './cache.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

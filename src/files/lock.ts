@@ -167,10 +167,7 @@ async function readHolder(file: string): Promise<{ text: string; value: LockHold
   }
   try {
     const parsed = holderSchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      const { startTicks, bootId, pidNamespace, ...rest } = parsed.data;
-      return { text, value: { ...rest, ...(startTicks === undefined ? {} : { startTicks }), ...(bootId === undefined ? {} : { bootId }), ...(pidNamespace === undefined ? {} : { pidNamespace }) } };
-    }
+    if (parsed.success) return { text, value: parsed.data };
   } catch {
     // not JSON: handled below
   }
@@ -230,8 +227,14 @@ async function takeOverStale(file: string, staleText: string, options: LockOptio
   }
 }
 
-/** Linux: which boot and which pid namespace this process lives in (nothing elsewhere). */
+/** Linux: which boot and which pid namespace this process lives in (nothing elsewhere); read once. */
 function machineOf(): { bootId?: string; pidNamespace?: string } {
+  return (machine ??= readMachine());
+}
+
+let machine: { bootId?: string; pidNamespace?: string } | undefined;
+
+function readMachine(): { bootId?: string; pidNamespace?: string } {
   const read = (what: () => string): string | undefined => {
     try {
       return what().trim();

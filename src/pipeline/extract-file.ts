@@ -3,10 +3,10 @@
  * extraction workers, so both do exactly the same work.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { HansaError, InputError } from '../errors/index.js';
-import { decodeUtf8, writeFileAtomic, type CacheRead } from '../files/index.js';
+import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
 import { extractDocument, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
 
 /** What the workers need to know. */
@@ -127,19 +127,17 @@ export function summarize(document: ExtractedDocument): { segments: number; word
  * `hash`: damaged when it is not JSON, is another source's, or cannot be summed up. (The
  * full shape is checked when the main thread loads it: `extract-cache.ts`.)
  */
-async function readCachedSummary(file: string, hash: string): Promise<CacheRead<{ segments: number; words: number }>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
-  }
-  try {
-    const document = JSON.parse(text) as ExtractedDocument;
-    if (document.sourceHash !== hash) return { status: 'damaged', reason: `sourceHash: expected ${hash}, found ${String(document.sourceHash)}` };
-    return { status: 'hit', value: summarize(document) };
-  } catch (error) {
-    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
-  }
+function readCachedSummary(file: string, hash: string): Promise<CacheRead<{ segments: number; words: number }>> {
+  const damaged = (path: string, message: string): { success: false; error: { issues: { path: string[]; message: string }[] } } => ({ success: false, error: { issues: [{ path: [path].filter(Boolean), message }] } });
+  return readCacheFile(file, {
+    safeParse(value) {
+      const document = value as ExtractedDocument | null;
+      if (document?.sourceHash !== hash) return damaged('sourceHash', `expected ${hash}, found ${String(document?.sourceHash)}`);
+      try {
+        return { success: true, data: summarize(document) };
+      } catch (error) {
+        return damaged('', error instanceof Error ? error.message : String(error));
+      }
+    },
+  });
 }

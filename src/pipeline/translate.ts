@@ -10,7 +10,6 @@
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ProviderName } from '../providers/index.js';
 import { createCopyProvider, createPseudoProvider, localCapabilities, type Provider } from '../providers/index.js';
 import { MemoryIndex, type MemoryMatch } from '../memory/tm.js';
@@ -23,10 +22,10 @@ import { checkSegment } from '../qa/checks.js';
 import { readTmx } from '../formats/tmx.js';
 import { writeXliff2 } from '../formats/xliff2.js';
 import { segmentsOf, type ImportedTranslation, type SegmentFile, type StoreNote, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
-import { draftFile, filled, isOpen, segmentHash, readSegmentFile, readVersionedSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
+import { filled, isOpen, segmentHash, readSegmentFile, segmentFilePath, updateSegments } from './store.js';
 import { publication, pruneArticles, writeArticle, type Override } from './build.js';
 import { retiredPath, retireSegments } from './retired.js';
-import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
+import { documentsOf, ioReporter, readWorkspaceFile, unreadableFinding, type WorkspaceFile } from './workspace.js';
 import { damagedCacheFinding, extractProject, type ExtractRun, type Progress } from './extract.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { loadTagTranslator } from './tags.js';
@@ -236,18 +235,14 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       options.signal?.throwIfAborted();
       const absolute = segmentFilePath(project, lang, file);
       const display = displayPath(project, absolute);
-      let read: Awaited<ReturnType<typeof readVersionedSegmentFile>>;
       try {
-        read = await readVersionedSegmentFile(absolute, display);
+        const read = await readWorkspaceFile(project, { file, sourcePath, document, lang, absolute, display });
+        stores.push({ ...read, retired: [...read.retired] });
       } catch (error) {
         // A broken segment file is a translator's work: report it, never overwrite it.
         if (!(error instanceof HansaError)) throw error;
         errors.push(unreadableFinding(error, display, lang));
-        continue;
       }
-      const draft = draftFile(document, { original: sourcePath, sourceLanguage: config.sourceLanguage, targetLanguage: lang });
-      const { file: reconciled, retired } = reconcile(read.file, draft);
-      stores.push({ file, sourcePath, document, absolute, display, bytes: read.bytes, draft, current: reconciled, retired: [...retired] });
     }
     // 2. Leverage: tags from locale resources, then the memory (in context, exact); fuzzy
     //    matches become suggestions. Each distinct source is looked up and sent once.
@@ -350,7 +345,7 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
       if (!retiredKept && store.retired.length > 0) continue;
       let updated: SegmentFile | undefined;
       await reported(store.display, async () => {
-        updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals }), { findings, lang, retire });
+        updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, { hitsOf, terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals }), { project, findings, lang, retire });
       });
       if (mode === 'translate' && updated !== undefined) {
         const stored = updated;
@@ -392,21 +387,8 @@ async function runProject(project: Project, options: TranslateOptions, journalHo
   };
 }
 
-/** One document's segment file during a run. */
-interface LanguageStore {
-  readonly file: string;
-  readonly sourcePath: string;
-  readonly document: ExtractedDocument;
-  readonly absolute: string;
-  readonly display: string;
-  /** The bytes the file had when this run read it (`undefined`: there was none). */
-  readonly bytes: Buffer | undefined;
-  /** The document laid out as a fresh segment file, for reconciling a re-read file. */
-  readonly draft: SegmentFile;
-  readonly current: SegmentFile;
-  /** Translations whose source is gone; a re-read adds what the person's version retires. */
-  readonly retired: StoreSegment[];
-}
+/** One document's segment file during a run; a re-read adds to `retired` what the person's version retires. */
+type LanguageStore = Omit<WorkspaceFile, 'retired'> & { readonly retired: StoreSegment[] };
 
 /** Attempts to write a segment file that keeps changing under the run before it is left as it is. */
 const maxRereads = 5;
@@ -420,7 +402,7 @@ const maxRereads = 5;
 async function storeSegmentFile(
   store: LanguageStore,
   complete: (current: SegmentFile) => SegmentFile,
-  context: { findings: Finding[]; lang: string; retire: (segments: readonly StoreSegment[]) => Promise<boolean> },
+  context: { project: Project; findings: Finding[]; lang: string; retire: (segments: readonly StoreSegment[]) => Promise<boolean> },
 ): Promise<SegmentFile | undefined> {
   const { findings, lang } = context;
   let current = store.current;
@@ -428,25 +410,18 @@ async function storeSegmentFile(
   for (let attempt = 0; ; attempt += 1) {
     const updated = complete(current);
     const text = writeXliff2(updated);
-    // An unchanged file is not rewritten, so an unchanged project leaves no trace.
-    const unchanged = bytes !== undefined && bytes.equals(Buffer.from(text));
-    if (unchanged ? await stillReads(store.absolute, bytes) : await writeFileIfUnchanged(store.absolute, text, bytes)) return updated;
-    const reread = await readVersionedSegmentFile(store.absolute, store.display);
+    // An unchanged file is not written, so an unchanged project leaves no trace (and a save
+    // made meanwhile stays as it is; the next run publishes it).
+    if ((bytes !== undefined && bytes.equals(Buffer.from(text))) || (await writeFileIfUnchanged(store.absolute, text, bytes))) return updated;
+    const reread = await readWorkspaceFile(context.project, store);
     findings.push({ code: 'segment_file_changed', severity: 'warning', file: store.display, lang, message: 'changed on disk during the run: read again, the edits kept' });
-    const reconciled = reconcile(reread.file, store.draft);
-    store.retired.push(...reconciled.retired);
+    store.retired.push(...reread.retired);
     // What the person's version drops reaches the memory before the file is written without it.
-    if (reconciled.retired.length > 0 && !(await context.retire(reconciled.retired))) return undefined;
-    current = reconciled.file;
+    if (reread.retired.length > 0 && !(await context.retire(reread.retired))) return undefined;
+    current = reread.current;
     bytes = reread.bytes;
-    if (attempt + 1 >= maxRereads && reread.file !== undefined) return reread.file;
+    if (attempt + 1 >= maxRereads && reread.exists) return reread.current;
   }
-}
-
-/** Whether `file` still holds `bytes`. */
-async function stillReads(file: string, bytes: Buffer | undefined): Promise<boolean> {
-  const now = await readFile(file).catch(() => undefined);
-  return now !== undefined && bytes !== undefined && now.equals(bytes);
 }
 
 /** A copy of `value` without `key` (an optional field absent, not undefined). */
