@@ -2,26 +2,24 @@
  * The `hansa` command line. Exit codes: 0 success, 1 validation findings,
  * 2 usage or input errors. Human text goes to stderr, `--json` to stdout.
  */
+//
+// Startup is kept small: only commander, i18next (the messages) and modules that import
+// nothing heavy are loaded here. Each command loads its own modules (the pipeline, config
+// and zod, Markdown, XML, providers, glossaries) with `await import()` when it runs, so
+// `--help` and `--version` load none of them and a command loads only what it needs.
+// Types come in through `import type`, which costs nothing at run time.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { TFunction } from 'i18next';
-import { loadConfig, isKnownLanguage, type HansaConfig } from '../config/index.js';
-import { HansaError, InputError, asIoError, isErrnoError } from '../errors/index.js';
-import { acquireProjectLock } from '../files/lock.js';
-import { damagedCacheFinding, extractProject } from '../pipeline/extract.js';
-import { translateProject, type Finding } from '../pipeline/translate.js';
-import type { Project } from '../pipeline/project.js';
-import { providerNames, type ProviderName } from '../providers/index.js';
-import { segmentText } from '../segment/index.js';
-import { createTermIndex, loadGlossaries } from '../glossary/index.js';
-import { writeGlossary } from '../glossary/formats.js';
-import { cacheRoot, contentRoot, displayPath } from '../pipeline/project.js';
-import path from 'node:path';
+import type { HansaConfig } from '../config/index.js';
+import { HansaError, InputError, asIoError, isErrnoError, type Finding } from '../errors/index.js';
+import type { ExportFormat, ImportReport } from '../pipeline/exchange.js';
+import { cacheRoot, contentRoot, displayPath, type Project } from '../pipeline/project.js';
+import type { LanguageStatus } from '../pipeline/status.js';
+import type { TranslateSummary } from '../pipeline/translate.js';
+import type { ProviderName } from '../providers/index.js';
 import { loadMessages, pickUiLanguage } from './messages.js';
-import { buildProject } from '../pipeline/build.js';
-import { projectStatus, type LanguageStatus } from '../pipeline/status.js';
-import { projectQa } from '../pipeline/qa.js';
-import { exportProject, importFile, type ExportFormat, type ImportReport } from '../pipeline/exchange.js';
 import { ProgressBar } from './progress.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -81,6 +79,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
 
   const project = async (): Promise<Project> => {
     const options = program.opts<GlobalOptions>();
+    const { loadConfig } = await import('../config/index.js');
     const { config } = await loadConfig(io.cwd, options.config);
     return { cwd: io.cwd, config };
   };
@@ -105,6 +104,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     };
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, onSignal);
     try {
+      const { acquireProjectLock } = await import('../files/lock.js');
       const lock = await acquireProjectLock(cacheRoot(loaded), {
         command: `hansa ${command}`,
         waitMs: waitMs(),
@@ -156,12 +156,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (files: string[], options: { to?: string; provider?: string; dryRun?: boolean }) => {
       const loaded = await project();
       const named = files.length > 0 ? relativeFiles(loaded, files) : undefined;
-      const targets = options.to === undefined ? undefined : parseLanguages(options.to);
-      const providers = options.provider === undefined ? undefined : parseProviders(options.provider);
+      const targets = options.to === undefined ? undefined : await parseLanguages(options.to);
+      const providers = options.provider === undefined ? undefined : await parseProviders(options.provider);
+      const { translateProject } = await import('../pipeline/translate.js');
       const bar = new ProgressBar(io.stderr, true);
       // Ctrl-C stops sending; every answer already received is in the journal, so the
       // next run picks up where this one stopped. A dry run writes nothing: it needs no lock.
-      const run = (signal: AbortSignal): ReturnType<typeof translateProject> =>
+      const run = (signal: AbortSignal): Promise<TranslateSummary> =>
         translateProject(loaded, {
           signal,
           ...(named === undefined ? {} : { files: named }),
@@ -196,6 +197,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (files: string[], options: { to?: string }) => {
       const loaded = await project();
       const named = files.length > 0 ? relativeFiles(loaded, files) : undefined;
+      const [{ extractProject }, { translateProject }] = await Promise.all([import('../pipeline/extract.js'), import('../pipeline/translate.js')]);
       await using session = await writingSession(loaded, 'extract');
       const bar = new ProgressBar(io.stderr, true);
       const run = await extractProject(loaded, {
@@ -238,7 +240,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         extraction: run,
         signal: session.signal,
         ...(named === undefined ? {} : { files: named }),
-        ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
+        ...(options.to === undefined ? {} : { targetLanguages: await parseLanguages(options.to) }),
         ...(workers() === undefined ? {} : { workers: workers() }),
       });
       for (const error of synced.errors.filter((item) => item.lang !== undefined)) say(describeFinding(error, t, color));
@@ -256,10 +258,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--to <langs>', t('build.to'))
     .action(async (options: { to?: string }) => {
       const loaded = await project();
+      const { buildProject } = await import('../pipeline/build.js');
       await using session = await writingSession(loaded, 'build');
       const summary = await buildProject(loaded, {
         signal: session.signal,
-        ...(options.to === undefined ? {} : { targetLanguages: parseLanguages(options.to) }),
+        ...(options.to === undefined ? {} : { targetLanguages: await parseLanguages(options.to) }),
         ...(workers() === undefined ? {} : { workers: workers() }),
       });
       for (const error of summary.errors) say(describeFinding(error, t, color));
@@ -278,7 +281,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--to <langs>', t('status.to'))
     .action(async (options: { to?: string }) => {
       const loaded = await project();
-      const report = await projectStatus(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
+      const languages = options.to === undefined ? loaded.config.targetLanguages : await parseLanguages(options.to);
+      const { projectStatus } = await import('../pipeline/status.js');
+      const report = await projectStatus(loaded, languages);
       for (const error of [...report.errors, ...report.warnings]) say(describeFinding(error, t, color));
       if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       // The table is human text, so stderr (DESIGN §3): stdout carries only --json.
@@ -292,7 +297,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--to <langs>', t('qa.to'))
     .action(async (options: { to?: string }) => {
       const loaded = await project();
-      const report = await projectQa(loaded, options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to));
+      const languages = options.to === undefined ? loaded.config.targetLanguages : await parseLanguages(options.to);
+      const { projectQa } = await import('../pipeline/qa.js');
+      const report = await projectQa(loaded, languages);
       for (const error of [...report.errors, ...report.warnings]) say(describeFinding(error, t, color));
       if (program.opts<GlobalOptions>().json !== true) for (const finding of report.findings) say(`${describeFinding(finding, t, color)} [${finding.lang ?? ''} ${finding.segment ?? ''}]`);
       const errors = report.findings.filter((finding) => finding.severity === 'error').length;
@@ -309,7 +316,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--reviewed', t('import.reviewed'))
     .action(async (files: string[], options: { to?: string; reviewed?: boolean }) => {
       const loaded = await project();
-      const languages = options.to === undefined ? undefined : parseLanguages(options.to);
+      const languages = options.to === undefined ? undefined : await parseLanguages(options.to);
+      const { importFile } = await import('../pipeline/exchange.js');
       await using session = await writingSession(loaded, 'import');
       const reports: ImportReport[] = [];
       const failures: { file: string; error: string }[] = [];
@@ -348,7 +356,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--out <dir>', t('export.out'), 'export')
     .action(async (options: { format: ExportFormat; to?: string; out: string }) => {
       const loaded = await project();
-      const { written, errors } = await exportProject(loaded, { format: options.format, languages: options.to === undefined ? loaded.config.targetLanguages : parseLanguages(options.to), outDir: options.out });
+      const languages = options.to === undefined ? loaded.config.targetLanguages : await parseLanguages(options.to);
+      const { exportProject } = await import('../pipeline/exchange.js');
+      const { written, errors } = await exportProject(loaded, { format: options.format, languages, outDir: options.out });
       // A file that could not be read is named and left out; the others are exported all the same.
       for (const error of errors) say(describeFinding(error, t, color));
       say(t('export.wrote', { count: written.length, dir: options.out }));
@@ -362,7 +372,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .addOption(new Option('--lang <lang>', t('segment.lang')))
     .action(async (options: { lang?: string }) => {
       const lang = options.lang ?? (await project()).config.sourceLanguage;
-      parseLanguages(lang);
+      await parseLanguages(lang);
+      const { segmentText } = await import('../segment/index.js');
       const text = await readAll(io.stdin);
       io.stdout.write(`${JSON.stringify(segmentText(text, lang), null, 2)}\n`);
     });
@@ -376,7 +387,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .action(async (options: { lang?: string; glossary?: string; ignoreDiacritics?: boolean }) => {
       const loaded = await project();
       const lang = options.lang ?? loaded.config.sourceLanguage;
-      parseLanguages(lang);
+      await parseLanguages(lang);
+      const [{ createTermIndex, loadGlossaries }, { damagedCacheFinding }] = await Promise.all([import('../glossary/index.js'), import('../pipeline/extract.js')]);
       const glossary = await loadGlossaries(io.cwd, {
         globs: loaded.config.glossary.files,
         ...(options.glossary === undefined ? {} : { files: [options.glossary] }),
@@ -399,6 +411,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .option('--glossary <file>', t('terms.glossary'))
     .action(async (options: { format: 'csv' | 'tbx'; glossary?: string }) => {
       const loaded = await project();
+      const [{ loadGlossaries }, { writeGlossary }] = await Promise.all([import('../glossary/index.js'), import('../glossary/formats.js')]);
       const glossary = await loadGlossaries(io.cwd, {
         globs: loaded.config.glossary.files,
         ...(options.glossary === undefined ? {} : { files: [options.glossary] }),
@@ -441,7 +454,8 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 }
 
 /** Comma-separated language codes, each known. */
-function parseLanguages(value: string): string[] {
+async function parseLanguages(value: string): Promise<string[]> {
+  const { isKnownLanguage } = await import('../config/languages.js');
   const codes = value.split(',').map((code) => code.trim()).filter((code) => code !== '');
   for (const code of codes) {
     if (!isKnownLanguage(code)) throw new InputError('unknown_language', `unknown language ${code}`, { data: { lang: code } });
@@ -449,7 +463,8 @@ function parseLanguages(value: string): string[] {
   return codes;
 }
 
-function parseProviders(value: string): ProviderName[] {
+async function parseProviders(value: string): Promise<ProviderName[]> {
+  const { providerNames } = await import('../providers/index.js');
   const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   for (const name of names) {
     if (!(providerNames as readonly string[]).includes(name)) {

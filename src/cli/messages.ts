@@ -4,8 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
-import { bundledLocales } from '../pipeline/tags.js';
+
+/**
+ * Hansa's own `locales/` folder (as `bundledLocales` in pipeline/tags.ts, which is not
+ * imported for it: that module brings zod, and `--help` and `--version` must start fast).
+ */
+const bundledLocales = fileURLToPath(new URL('../../../locales/', import.meta.url));
 
 /** Interface languages Hansa speaks. */
 export const uiLanguages = ['en', 'pl'] as const;

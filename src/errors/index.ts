@@ -3,6 +3,8 @@
  * CLI edge through i18next, so the same error reads in English or Polish.
  */
 
+export type { Finding, FindingCode, RefusalCode, RunFindingCode } from './finding.js';
+
 /** Error codes; each has a message in `locales/<lang>/cli.json` under `errors.<code>`. */
 export type ErrorCode =
   | 'config_invalid'

@@ -16,7 +16,7 @@
  * a translation, with its language; the state is the `x-hansa-state` property, else
  * `translated` (a memory's entry is a draft until someone reviews it in Hansa).
  */
-import { escapeXmlAttribute, escapeXmlText, parseXml, childrenNamed, firstChild, type XmlElement } from '../glossary/xml.js';
+import { escapeXmlAttribute, escapeXmlText, parseXml, childrenNamed, firstChild, type XmlElement } from '../xml/index.js';
 import type { CodeKind } from '../markdown/types.js';
 import type { Run } from '../markdown/tagged.js';
 import { importError, isTranslationState, storeRuns, TaggedBuilder } from './inline.js';

@@ -27,7 +27,7 @@
  * person's text waiting beside a reviewed translation). Origins are written as notes for the translator; the reader
  * leaves origins to the importer, which knows what it exported.
  */
-import { escapeXmlAttribute, escapeXmlText, parseXml, childrenNamed, firstChild, type XmlElement } from '../glossary/xml.js';
+import { escapeXmlAttribute, escapeXmlText, parseXml, childrenNamed, firstChild, type XmlElement } from '../xml/index.js';
 import type { CodeKind } from '../markdown/types.js';
 import type { Run } from '../markdown/tagged.js';
 import { codeId, codeLegend, importError, storeRuns, TaggedBuilder } from './inline.js';

@@ -74,7 +74,7 @@
  *    store it could not read back (`segment_file_invalid`, without a file).
  */
 import { InputError } from '../errors/index.js';
-import { escapeXmlAttribute, escapeXmlText, nonXmlCharacters, parseXml, type XmlElement } from '../glossary/xml.js';
+import { escapeXmlAttribute, escapeXmlText, nonXmlCharacters, parseXml, type XmlElement } from '../xml/index.js';
 import type { CodeKind } from '../markdown/types.js';
 import { parseTagged, readTarget, renderTagged, type Run } from '../markdown/tagged.js';
 import {

@@ -10,3 +10,4 @@ export { HunspellDictionary, type Analysis, type DicEntry } from './hunspell.js'
 export { formsOf, loadDictionary, hasDictionary } from './morphology.js';
 export { foldKey, stripDiacritics, tokenize, type FoldOptions, type Token } from './text.js';
 export { loadGlossaries, createTermIndex } from './project.js';
+export { loadTerminology, memoizeHits, segmentTerms, preferredTerm, glossaryVersion, maskSpans, glossaryPairs, glossaryPairsReader, type Terminology, type LoadTerminologyOptions, type TermSpan, type GlossaryPair } from './policy.js';

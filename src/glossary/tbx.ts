@@ -34,7 +34,7 @@
  *    `-2`, `-3`… added if that clashes, so only valid ids round-trip unchanged.
  */
 import type { Glossary, GlossaryEntry, Term, TermStatus } from './types.js';
-import { escapeXmlAttribute, escapeXmlText, firstChild, parseXml, type XmlElement } from './xml.js';
+import { escapeXmlAttribute, escapeXmlText, firstChild, parseXml, type XmlElement } from '../xml/index.js';
 import { canonicalLanguage } from '../config/index.js';
 import { invalid } from './invalid.js';
 

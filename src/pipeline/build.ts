@@ -10,15 +10,19 @@ import { readFile, rm, rmdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extractDocument, mergeDocument, readFrontmatter, type ExtractedDocument } from '../markdown/index.js';
 import { decodeUtf8, listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
-import { translationFrontmatter, writeFeed, type TranslationStatus } from '../publish/index.js';
+import { translationFrontmatter, type TranslationStatus } from '../publish/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractContext, extractProject } from './extract.js';
 import { readSource, type ExtractContext } from './extract-file.js';
 import { displayPath, type Project } from './project.js';
-import { documentsOf, ioReporter, unreadableFinding } from './workspace.js';
+import { ioReporter, unreadableFinding } from './workspace.js';
+import { commitOutputs } from './incremental.js';
+import { planOutputs, recordBuilt } from './build-plan.js';
+import { listArticles, publishFeed, pruneDeleted } from './publish.js';
+import type { ExtractRun } from './extract.js';
+import { cacheRoot } from './project.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
-import type { Finding } from './remote.js';
-import { HansaError, InputError, asIoError } from '../errors/index.js';
+import { HansaError, InputError, asIoError, type Finding } from '../errors/index.js';
 
 /** A translation that is not in the segment file: copy and pseudo output, never stored. */
 export interface Override {
@@ -85,7 +89,10 @@ function overrideOf(entry: StoreSegment | undefined, id: string, overrides: Read
   return override === undefined ? undefined : { target: override.target, machine: override.origin.startsWith('mt:') };
 }
 
-/** Write one translated article below `outDir/<lang>/`; returns its path and merge findings. */
+/**
+ * Write one translated article below `outDir/<lang>/`, unless the file already holds exactly
+ * these bytes (a rerun leaves no trace); returns its path, text and merge findings.
+ */
 export async function writeArticle(
   project: Project,
   input: {
@@ -97,7 +104,7 @@ export async function writeArticle(
     /** The source text `document` was extracted from (see `currentSource`); default: read now, and refused (`source_changed`) if it is not that text. */
     source?: string;
   },
-): Promise<{ output: string; findings: Finding[] }> {
+): Promise<{ output: string; absolute: string; text: string; written: boolean; findings: Finding[] }> {
   const { config } = project;
   const source = input.source ?? (await verifiedSource(extractContext(project), input));
   const { output, problems } = mergeArticle(source, input, {
@@ -121,8 +128,10 @@ export async function writeArticle(
     message: 'translation left out: its codes do not match the source',
   }));
   const target = path.resolve(project.cwd, config.outDir, input.lang, input.file);
-  await writeFileAtomic(target, output);
-  return { output: displayPath(project, target), findings };
+  const before = await readFile(target).catch(() => undefined);
+  const written = before === undefined || !before.equals(Buffer.from(output));
+  if (written) await writeFileAtomic(target, output);
+  return { output: displayPath(project, target), absolute: target, text: output, written, findings };
 }
 
 /** `mergeDocument`, a stack overflow made an error of the article (it cannot happen within `limits.maxNesting`). */
@@ -218,7 +227,7 @@ export interface BuildSummary {
   readonly languages: readonly { readonly lang: string; readonly articles: number; readonly byStatus: Readonly<Record<string, number>> }[];
 }
 
-/** `hansa build`: `dist/` for every language from the segment files; no provider. */
+/** `hansa build`: `dist/` for every language from the segment files; no provider. Only articles whose inputs changed are written. */
 export async function buildProject(project: Project, options: { targetLanguages?: readonly string[]; workers?: number; signal?: AbortSignal } = {}): Promise<BuildSummary> {
   const { config } = project;
   const languages = options.targetLanguages ?? config.targetLanguages;
@@ -226,34 +235,36 @@ export async function buildProject(project: Project, options: { targetLanguages?
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  // Each document is loaded once, not once per language.
-  const { documents: extracted, errors, warnings } = await documentsOf(extraction);
-  const findings: Finding[] = [...warnings];
-  // The merge splices at the extraction's offsets, which fit only the bytes they were made
-  // from: a source changed since (or served from the cache by size and time) is extracted again.
-  const documents: typeof extracted = [];
-  for (const item of extracted) {
-    try {
-      const { document } = await currentSource(extraction.context, item);
-      documents.push(document === item.document ? item : { ...item, document });
-    } catch (error) {
-      const refused = asIoError(error, item.sourcePath);
-      if (!(refused instanceof HansaError)) throw error;
-      errors.push({ code: refused.code, severity: 'error', file: item.sourcePath, ...(refused.line === undefined ? {} : { line: refused.line }), message: refused.message, data: refused.data });
-    }
-  }
+  const errors: Finding[] = [];
+  const findings: Finding[] = [];
   const outputs: string[] = [];
   const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
+  const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [{ file: outcome.file, hash: outcome.hash }] : []));
+  for (const outcome of extraction.outcomes) {
+    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+  }
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
+  // Documents are loaded when a language needs them, and once for all languages.
+  const loaded = new Map<string, Promise<ExtractedDocument | undefined>>();
+  const documentOf = (file: string): Promise<ExtractedDocument | undefined> => {
+    let document = loaded.get(file);
+    if (document === undefined) loaded.set(file, (document = sourceOf(extraction, file, errors)));
+    return document;
+  };
   for (const lang of languages) {
     const outDir = path.resolve(project.cwd, config.outDir, lang);
     const reported = ioReporter(errors, lang);
     await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
-    const byStatus: Record<string, number> = {};
-    let articles = 0;
-    for (const { file: source, sourcePath, document } of documents) {
+    const plan = await planOutputs(project, lang, documents);
+    const byStatus: Record<string, number> = { ...plan.byStatus };
+    let articles = plan.skipped;
+    const published = new Map<string, string>();
+    for (const pair of plan.due) {
       options.signal?.throwIfAborted();
-      const absolute = segmentFilePath(project, lang, source);
+      const document = await documentOf(pair.file);
+      if (document === undefined) continue;
+      const sourcePath = `${extraction.context.displayRoot}/${pair.file}`;
+      const absolute = segmentFilePath(project, lang, pair.file);
       let file: SegmentFile | undefined;
       try {
         file = await readSegmentFile(absolute, displayPath(project, absolute));
@@ -263,10 +274,12 @@ export async function buildProject(project: Project, options: { targetLanguages?
         continue;
       }
       const chosen = publication(document, file, config.build);
-      const ok = await reported(displayPath(project, path.resolve(outDir, source)), async () => {
-        const written = await writeArticle(project, { lang, file: source, sourcePath, document, publication: chosen });
+      const ok = await reported(displayPath(project, path.resolve(outDir, pair.file)), async () => {
+        const written = await writeArticle(project, { lang, file: pair.file, sourcePath, document, publication: chosen });
         outputs.push(written.output);
         findings.push(...written.findings);
+        published.set(pair.file, written.text);
+        recordBuilt(plan, pair, { ...written, status: chosen.status });
       });
       if (!ok) continue;
       byStatus[chosen.status] = (byStatus[chosen.status] ?? 0) + 1;
@@ -274,9 +287,35 @@ export async function buildProject(project: Project, options: { targetLanguages?
     }
     options.signal?.throwIfAborted();
     // A build always covers every source: translations of deleted ones go before the feed is made.
-    await reported(displayPath(project, outDir), () => pruneArticles(project, lang, keep));
-    await reported(displayPath(project, path.join(outDir, 'index.json')), () => writeFeed(outDir, lang, config.feed));
+    let listing = await listArticles(project, lang);
+    let removed = 0;
+    await reported(displayPath(project, outDir), async () => {
+      removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
+    });
+    if (removed > 0) listing = await listArticles(project, lang);
+    await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
+      const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
+      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
+    });
+    await reported(displayPath(project, path.join(cacheRoot(project), 'state', lang)), () => commitOutputs(project, plan));
     reports.push({ lang, articles, byStatus });
   }
+  findings.unshift(...extraction.findings);
   return { outputs, errors, findings, languages: reports };
+}
+
+/** A source document as it is on disk now (extracted again if it changed since), or `undefined` with an error. */
+async function sourceOf(extraction: ExtractRun, file: string, errors: Finding[]): Promise<ExtractedDocument | undefined> {
+  const sourcePath = `${extraction.context.displayRoot}/${file}`;
+  try {
+    const document = await extraction.load(file);
+    // The merge splices at the extraction's offsets, which fit only the bytes they were made
+    // from: a source changed since (or served from the cache by size and time) is extracted again.
+    return (await currentSource(extraction.context, { file, sourcePath, document })).document;
+  } catch (error) {
+    const refused = asIoError(error, sourcePath);
+    if (!(refused instanceof HansaError)) throw error;
+    errors.push({ code: refused.code, severity: 'error', file: refused.file ?? sourcePath, ...(refused.line === undefined ? {} : { line: refused.line }), message: refused.message, data: refused.data });
+    return undefined;
+  }
 }

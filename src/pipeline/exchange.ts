@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { coversImports, memoryImportDir } from '../config/index.js';
-import { HansaError, InputError } from '../errors/index.js';
+import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
 import { decodeText } from '../files/text.js';
 import { readTarget } from '../markdown/index.js';
@@ -23,7 +23,6 @@ import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type Importe
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { filled, isOpen, updateSegments } from './store.js';
 import { retireSegments } from './retired.js';
-import type { Finding } from './remote.js';
 import { ioReporter, loadWorkspace, readWorkspaceFile, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';

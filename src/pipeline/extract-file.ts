@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { HansaError, InputError } from '../errors/index.js';
+import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
 import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
 import { extractDocument, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
 
@@ -32,6 +32,9 @@ export type FileOutcome =
       readonly ok: true;
       readonly size: number;
       readonly mtimeMs: number;
+      /** Change time and inode: a save that keeps size and mtime still changes one of them. */
+      readonly ctimeMs: number;
+      readonly ino: number;
       readonly hash: string;
       readonly segments: number;
       readonly words: number;
@@ -42,7 +45,7 @@ export type FileOutcome =
   | {
       readonly file: string;
       readonly ok: false;
-      readonly error: { readonly code: string; readonly message: string; readonly line?: number; readonly data: Record<string, string | number> };
+      readonly error: { readonly code: ErrorCode; readonly message: string; readonly line?: number; readonly data: Record<string, string | number> };
     };
 
 /** Where the cached extraction of a source with this hash lives. */
@@ -51,7 +54,7 @@ export function cachedDocumentPath(context: Pick<ExtractContext, 'docsDir' | 'ke
 }
 
 /** A file's bytes and stat, read ahead of its turn. */
-export type FileRead = Promise<[Buffer, { size: number; mtimeMs: number }]>;
+export type FileRead = Promise<[Buffer, { size: number; mtimeMs: number; ctimeMs: number; ino: number }]>;
 
 /**
  * Start reading a file (so the next one can load while this one is parsed). A file over
@@ -63,7 +66,7 @@ export function readSource(file: string, context: ExtractContext): FileRead {
   const limit = context.limits.maxFileBytes;
   const tooLarge = (size: number): InputError =>
     new InputError('file_too_large', `${size} bytes, over the limit of ${limit} (limits.maxFileBytes)`, { file: `${context.displayRoot}/${file}`, data: { size, limit } });
-  return (async (): Promise<[Buffer, { size: number; mtimeMs: number }]> => {
+  return (async (): Promise<[Buffer, { size: number; mtimeMs: number; ctimeMs: number; ino: number }]> => {
     const handle = await open(absolute, 'r');
     try {
       const info = await handle.stat();
@@ -79,7 +82,7 @@ export function readSource(file: string, context: ExtractContext): FileRead {
         total += bytesRead;
         if (total > limit) throw tooLarge(total);
       }
-      return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs }];
+      return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }];
     } finally {
       await handle.close();
     }
@@ -99,13 +102,13 @@ export async function extractFile(file: string, context: ExtractContext, known?:
     let damaged: { file: string; reason: string } | undefined;
     if (hash === known) {
       const read = await readCachedSummary(cached, hash);
-      if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...read.value, parsed: false };
+      if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...read.value, parsed: false };
       if (read.status === 'damaged') damaged = { file: cached, reason: read.reason };
     }
     const source = decodeUtf8(bytes, shown);
     const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash, limits: context.limits });
     await writeFileAtomic(cached, JSON.stringify(document));
-    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, hash, ...summarize(document), parsed: true, ...(damaged === undefined ? {} : { damaged }) };
+    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...summarize(document), parsed: true, ...(damaged === undefined ? {} : { damaged }) };
   } catch (error) {
     if (error instanceof HansaError) {
       return { file, ok: false, error: { code: error.code, message: error.message, ...(error.line === undefined ? {} : { line: error.line }), data: { ...error.data } } };

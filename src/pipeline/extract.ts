@@ -20,13 +20,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
+import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomic, type SkippedLink } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/index.js';
-import { cachedDocumentPath, extractFile, readSource, type ExtractContext, type FileOutcome, type FileRead } from './extract-file.js';
-import { readCachedDocument } from './extract-cache.js';
+import type { ExtractContext, FileOutcome, FileRead } from './extract-file.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
-import type { Finding } from './remote.js';
+import { racyWindowMs } from '../state/stamp.js';
+
+/**
+ * The parsing side (`extract-file.ts` → Markdown → remark, micromark, yaml) and the cached
+ * documents' schema are loaded when first needed: a run whose manifest says that nothing
+ * changed, and that loads no document, loads neither.
+ */
+const parsing = () => import('./extract-file.js');
+const cachedDocuments = () => import('./extract-cache.js');
 
 /** Bump when extraction output changes shape, so old caches are not trusted. */
 const extractionVersion = '2';
@@ -51,7 +58,7 @@ const manifestSchema = z.object({
   key: z.string(),
   files: z.record(
     z.string(),
-    z.object({ size: z.number(), mtimeMs: z.number(), hash: z.string(), segments: z.number(), words: z.number() }),
+    z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number().optional(), ino: z.number().optional(), racy: z.boolean().optional(), hash: z.string(), segments: z.number(), words: z.number() }),
   ),
 });
 type Manifest = z.infer<typeof manifestSchema>;
@@ -142,8 +149,8 @@ export async function extractProject(project: Project, options: ExtractProjectOp
         work.push({ file, size: 0 });
         return;
       }
-      if (entry !== undefined && entry.size === info.size && entry.mtimeMs === info.mtimeMs) {
-        outcomes.set(file, { file, ok: true, ...entry, parsed: false });
+      if (entry !== undefined && entry.racy !== true && entry.size === info.size && entry.mtimeMs === info.mtimeMs && entry.ctimeMs === info.ctimeMs && entry.ino === info.ino) {
+        outcomes.set(file, { file, ok: true, size: entry.size, mtimeMs: entry.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash: entry.hash, segments: entry.segments, words: entry.words, parsed: false });
       } else {
         work.push({ file, size: info.size, ...(entry === undefined ? {} : { known: entry.hash }) });
       }
@@ -179,13 +186,14 @@ export async function extractProject(project: Project, options: ExtractProjectOp
     async load(file: string): Promise<ExtractedDocument> {
       const outcome = byFile.get(file);
       if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
+      const [{ cachedDocumentPath, extractFile }, { readCachedDocument }] = await Promise.all([parsing(), cachedDocuments()]);
       const cached = cachedDocumentPath(context, outcome.hash);
       const read = await readCachedDocument(cached, outcome.hash);
       if (read.status === 'hit') return read.value;
       // Gone or damaged since the manifest was written: a miss, made again from the source.
       if (read.status === 'damaged') cacheDamaged(cached, read.reason);
       const again = await extractFile(file, context);
-      if (!again.ok) throw new HansaError(again.error.code as ErrorCode, again.error.message, { file: `${context.displayRoot}/${file}`, data: again.error.data, ...(again.error.line === undefined ? {} : { line: again.error.line }) });
+      if (!again.ok) throw new HansaError(again.error.code, again.error.message, { file: `${context.displayRoot}/${file}`, data: again.error.data, ...(again.error.line === undefined ? {} : { line: again.error.line }) });
       const rebuilt = await readCachedDocument(cachedDocumentPath(context, again.hash), again.hash);
       if (rebuilt.status !== 'hit') throw new Error(`the extraction of ${file} was written but cannot be read back`);
       return rebuilt.value;
@@ -253,6 +261,8 @@ async function extractInOrder(
   report: (outcome: FileOutcome) => void,
   stopped: () => boolean,
 ): Promise<void> {
+  if (work.length === 0) return;
+  const { extractFile, readSource } = await parsing();
   let next: FileRead | undefined = work[0] === undefined ? undefined : readSource(work[0].file, context);
   for (let i = 0; i < work.length; i++) {
     const item = work[i];
@@ -324,12 +334,16 @@ async function readManifest(file: string, key: string, onDamaged: (file: string,
 
 async function writeManifest(file: string, key: string, previous: Manifest['files'], outcomes: readonly FileOutcome[]): Promise<void> {
   const files: Manifest['files'] = { ...previous };
+  const now = Date.now();
   for (const outcome of outcomes) {
     if (!outcome.ok) {
       delete files[outcome.file];
       continue;
     }
-    files[outcome.file] = { size: outcome.size, mtimeMs: outcome.mtimeMs, hash: outcome.hash, segments: outcome.segments, words: outcome.words };
+    // A file changed within a clock tick of being read may change again with the same times:
+    // its entry is checked by hash next time (the "racy" entries of git's index).
+    const racy = Math.max(outcome.mtimeMs, outcome.ctimeMs) > now - racyWindowMs;
+    files[outcome.file] = { size: outcome.size, mtimeMs: outcome.mtimeMs, ctimeMs: outcome.ctimeMs, ino: outcome.ino, ...(racy ? { racy } : {}), hash: outcome.hash, segments: outcome.segments, words: outcome.words };
   }
   await writeFileAtomic(file, JSON.stringify({ key, files }));
 }

@@ -2,13 +2,13 @@
  * `hansa qa`: the checks of DESIGN §6 over every translation in the segment files,
  * human ones included. Errors make the command exit 1.
  */
+import path from 'node:path';
 import { plainText, type Segment } from '../markdown/index.js';
-import { TerminologyChecker } from '../glossary/index.js';
+import { TerminologyChecker, loadTerminology, memoizeHits } from '../glossary/index.js';
 import { checkSegment } from '../qa/checks.js';
 import { segmentsOf } from '../formats/types.js';
-import type { Project } from './project.js';
-import type { Finding } from './remote.js';
-import { loadTerminology, memoizeHits } from './translate.js';
+import { cacheRoot, type Project } from './project.js';
+import type { Finding } from '../errors/index.js';
 import { loadWorkspace } from './workspace.js';
 import { damagedCacheFinding } from './extract.js';
 import { segmentHash } from './store.js';
@@ -28,7 +28,7 @@ export async function projectQa(project: Project, languages: readonly string[] =
   const workspace = await loadWorkspace(project, languages);
   const warnings: Finding[] = [...workspace.warnings];
   const onCacheDamaged = (file: string, reason: string): void => void warnings.push(damagedCacheFinding(project, file, reason));
-  const terminology = await loadTerminology(project, { onCacheDamaged });
+  const terminology = await loadTerminology(project.cwd, config, { cacheDir: path.join(cacheRoot(project), 'terms'), onCacheDamaged });
   const hitsOf = memoizeHits(terminology);
   const findings: Finding[] = [];
   let checked = 0;

@@ -15,18 +15,9 @@ import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from
 import type { BatchLimits, ProviderQueue, ProviderQueueOptions } from '../queue/index.js';
 import type { HansaConfig, ProviderOptions } from '../config/index.js';
 import { maskSource, unmaskTarget, type MaskSpan } from './strict.js';
+import type { Finding, RefusalCode } from '../errors/index.js';
 
-/** A problem with one segment or file; it never stops the other files. */
-export interface Finding {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly file: string;
-  readonly line?: number;
-  readonly lang?: string;
-  readonly segment?: string;
-  readonly message: string;
-  readonly data?: Readonly<Record<string, string | number>>;
-}
+export type { Finding } from '../errors/index.js';
 
 /** An accepted translation of one segment id. */
 export interface Accepted {
@@ -55,11 +46,13 @@ export interface RemoteContext {
   readonly glossaryVersion: string | undefined;
   /** Why a target is refused; empty when it passes. */
   readonly gate: (segment: Segment, target: string) => readonly Refusal[];
+  /** The document (source path) a segment id belongs to: a refusal finding names it. */
+  readonly documentOf: (segmentId: string) => string | undefined;
 }
 
 /** Why the gate refused an answer: `glossary_not_kept`, or the name of the failed check. */
 export interface Refusal {
-  readonly code: string;
+  readonly code: RefusalCode;
   readonly message: string;
 }
 
@@ -125,8 +118,11 @@ function journalRequest(provider: Provider, context: { sourceLanguage: string; l
   };
 }
 
-/** Translate `pending` with one paid provider; accepted segments move to `accepted`. */
-export async function translateRemotely(provider: Provider, pending: Map<string, Segment>, accepted: Map<string, Accepted>, context: RemoteContext): Promise<void> {
+/**
+ * Translate `pending` with one paid provider; accepted segments move to `accepted`. Resolves
+ * to the segments whose answers were refused, with the reasons.
+ */
+export async function translateRemotely(provider: Provider, pending: Map<string, Segment>, accepted: Map<string, Accepted>, context: RemoteContext): Promise<ReadonlyMap<string, string>> {
   const { lang } = context;
   const keyOf = (source: string): string => journalKey(journalRequest(provider, context, source));
   const refusals = new Map<string, readonly Refusal[]>();
@@ -163,18 +159,21 @@ export async function translateRemotely(provider: Provider, pending: Map<string,
     const second = await answers(provider, retries, context, (source) => keyOf(`${source}\u0000retry`), (request) => `${request.source}\u0000retry`);
     for (const { segment, target, origin } of second) accept(segment, unmaskTarget(target, masksOf.get(segment.id) ?? new Map()), origin);
   }
+  const reasons = new Map<string, string>();
   for (const [id, refused] of refusals) {
     const reason = refused.map((refusal) => refusal.message).join('; ');
+    reasons.set(id, reason);
     context.findings.push({
       code: refused[0]?.code ?? 'machine_output_refused',
       severity: 'warning',
-      file: provider.name,
+      file: context.documentOf(id) ?? provider.name,
       lang,
       segment: id,
       message: reason,
       data: { provider: provider.name, reason },
     });
   }
+  return reasons;
 }
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../files/index.js';
 import { readTextFile } from '../files/text.js';
 import { HansaError } from '../errors/index.js';
-import { hasNonXmlCharacters } from '../glossary/xml.js';
+import { hasNonXmlCharacters } from '../xml/index.js';
 import { readTmx, writeTmx, type TmxEntry } from '../formats/tmx.js';
 import type { StoreSegment } from '../formats/types.js';
 import { isRetiredProposal } from './store.js';

@@ -1,9 +1,14 @@
 /** `hansa status`: what is left to translate and review, per language. */
-import { countWords, plainText } from '../markdown/index.js';
-import { segmentsOf } from '../formats/types.js';
-import type { Project } from './project.js';
-import type { Finding } from './remote.js';
-import { loadWorkspace } from './workspace.js';
+import { HansaError } from '../errors/index.js';
+import { readLanguageState, type SegmentCounts } from '../state/language.js';
+import { checkStamp } from '../state/stamp.js';
+import { extractProject } from './extract.js';
+import { countsOf, stateKeyOf } from './incremental.js';
+import { mapLimited } from './plan.js';
+import { cacheRoot, type Project } from './project.js';
+import { segmentFilePath } from './store.js';
+import type { Finding } from '../errors/index.js';
+import { workspaceFileOf, type RefusedFile } from './workspace.js';
 
 /** Per-language counts of `hansa status`. */
 export interface LanguageStatus {
@@ -37,33 +42,55 @@ export interface StatusReport {
   readonly warnings: readonly Finding[];
 }
 
-/** Count states over the segment files, as they stand against the current sources. */
+/**
+ * Count states over the segment files, as they stand against the current sources. A pair whose
+ * source and segment file are what the project state recorded is counted from the state (its
+ * file is not even read); any other is read and reconciled now. Nothing is written.
+ */
 export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
-  // Lenient: a segment file in the wrong encoding is an error, but its translations still count.
-  const workspace = await loadWorkspace(project, languages, { lenient: true });
-  const reports = languages.map((lang): LanguageStatus => {
+  const extraction = await extractProject(project);
+  const errors: Finding[] = [];
+  for (const outcome of extraction.outcomes) {
+    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
+  }
+  const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [outcome] : []));
+  const key = stateKeyOf(project);
+  const refused: RefusedFile[] = [];
+  const reports: LanguageStatus[] = [];
+  for (const lang of languages) {
+    const data = await readLanguageState(cacheRoot(project), lang, key);
     const counts = { files: 0, segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
     const unreadable: string[] = [];
-    for (const file of workspace.files.filter((item) => item.lang === lang)) {
-      counts.files += 1;
-      if (file.isDecodedLeniently === true) unreadable.push(file.display);
-      for (const segment of segmentsOf(file.current)) {
-        const words = countWords(plainText(segment.source));
-        counts.segments += 1;
-        counts.words += words;
-        const hasTarget = segment.target !== undefined && segment.target !== '';
-        // A draft target in state `initial` (a CAT tool's pre-filled copy, an unconfirmed
-        // edit) is not a translation: build does not publish it, so status counts it as new.
-        if (!hasTarget || segment.state === 'initial') {
-          counts.new += 1;
-          counts.newWords += words;
-        } else if (segment.state === 'final') counts.final += 1;
-        else if (segment.state === 'reviewed') counts.reviewed += 1;
-        else counts.translated += 1;
+    const known = await mapLimited(documents, 32, async (outcome) => {
+      const record = data.articles[outcome.file];
+      // A record made by `build` alone (`inputs: ''`) claims nothing of the segment file.
+      if (record?.segments === undefined || record.inputs === '' || record.source !== outcome.hash) return undefined;
+      const check = await checkStamp(segmentFilePath(project, lang, outcome.file), record.segments);
+      return check.status === 'same' || check.status === 'same-content' ? record.counts : undefined;
+    });
+    for (const [index, outcome] of documents.entries()) {
+      let found: SegmentCounts | undefined = known[index];
+      if (found === undefined) {
+        const sourcePath = `${extraction.context.displayRoot}/${outcome.file}`;
+        let document;
+        try {
+          document = await extraction.load(outcome.file);
+        } catch (error) {
+          if (!(error instanceof HansaError)) throw error;
+          errors.push({ code: error.code, severity: 'error', file: error.file ?? sourcePath, ...(error.line === undefined ? {} : { line: error.line }), message: error.message, data: error.data });
+          continue;
+        }
+        // Lenient: a segment file in the wrong encoding is an error, but its translations still count.
+        const file = await workspaceFileOf(project, { file: outcome.file, sourcePath, document }, lang, { errors, refused, lenient: true });
+        if (file === undefined) continue;
+        if (file.isDecodedLeniently === true) unreadable.push(file.display);
+        found = countsOf(file.current);
       }
+      counts.files += 1;
+      for (const name of ['segments', 'words', 'new', 'translated', 'reviewed', 'final', 'newWords'] as const) counts[name] += found[name];
     }
     const percent = (part: number): number => (counts.segments === 0 ? 100 : Math.round((1000 * part) / counts.segments) / 10);
-    return { lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final), unreadable };
-  });
-  return { languages: reports, errors: workspace.errors, warnings: workspace.warnings };
+    reports.push({ lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final), unreadable });
+  }
+  return { languages: reports, errors, warnings: [...extraction.findings] };
 }

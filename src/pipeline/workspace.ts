@@ -5,10 +5,9 @@
  */
 import type { ExtractedDocument } from '../markdown/index.js';
 import { segmentsOf, type SegmentFile, type StoreSegment } from '../formats/types.js';
-import { HansaError, IoError, asIoError } from '../errors/index.js';
+import { HansaError, IoError, asIoError, type Finding } from '../errors/index.js';
 import { extractProject, type ExtractRun } from './extract.js';
 import { displayPath, type Project } from './project.js';
-import type { Finding } from './remote.js';
 import { draftFile, readSegmentFileLeniently, readVersionedSegmentFile, reconcile, segmentFilePath, updateSegments } from './store.js';
 import { encodingErrorCodes } from '../files/text.js';
 
@@ -151,25 +150,39 @@ export async function loadWorkspace(project: Project, languages: readonly string
   const files: WorkspaceFile[] = [];
   const refused: RefusedFile[] = [];
   for (const lang of languages) {
-    for (const { file, sourcePath, document } of documents) {
-      const absolute = segmentFilePath(project, lang, file);
-      const display = displayPath(project, absolute);
-      try {
-        files.push(await readWorkspaceFile(project, { file, sourcePath, document, lang, absolute, display }));
-      } catch (error) {
-        if (!(error instanceof HansaError)) throw error;
-        errors.push(unreadableFinding(error, display, lang));
-        refused.push({ file, sourcePath, lang, error });
-        if (options.lenient !== true) continue;
-        // For counting: a file refused for its encoding by the states it holds; any other
-        // unreadable file by its document's segments, as new (they are not done, and the
-        // totals still cover the whole project).
-        const draft = draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang });
-        const damaged = encodingErrorCodes.has(error.code) ? await readSegmentFileLeniently(absolute, display).catch(() => undefined) : undefined;
-        const { file: current, retired } = reconcile(damaged === undefined ? undefined : withDraftSources(damaged, draft), draft);
-        files.push({ file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true });
-      }
+    for (const document of documents) {
+      const file = await workspaceFileOf(project, document, lang, { errors, refused, lenient: options.lenient === true });
+      if (file !== undefined) files.push(file);
     }
   }
   return { files, errors, refused, warnings };
+}
+
+/**
+ * One document's segment file in `lang`, reconciled; `undefined` when it cannot be read (an
+ * error in `errors`, the file in `refused`) unless `lenient` keeps it for counting.
+ */
+export async function workspaceFileOf(
+  project: Project,
+  { file, sourcePath, document }: SourceDocument,
+  lang: string,
+  context: { readonly errors: Finding[]; readonly refused: RefusedFile[]; readonly lenient: boolean },
+): Promise<WorkspaceFile | undefined> {
+  const absolute = segmentFilePath(project, lang, file);
+  const display = displayPath(project, absolute);
+  try {
+    return await readWorkspaceFile(project, { file, sourcePath, document, lang, absolute, display });
+  } catch (error) {
+    if (!(error instanceof HansaError)) throw error;
+    context.errors.push(unreadableFinding(error, display, lang));
+    context.refused.push({ file, sourcePath, lang, error });
+    if (!context.lenient) return undefined;
+    // For counting: a file refused for its encoding by the states it holds; any other
+    // unreadable file by its document's segments, as new (they are not done, and the
+    // totals still cover the whole project).
+    const draft = draftFile(document, { original: sourcePath, sourceLanguage: project.config.sourceLanguage, targetLanguage: lang });
+    const damaged = encodingErrorCodes.has(error.code) ? await readSegmentFileLeniently(absolute, display).catch(() => undefined) : undefined;
+    const { file: current, retired } = reconcile(damaged === undefined ? undefined : withDraftSources(damaged, draft), draft);
+    return { file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true };
+  }
 }

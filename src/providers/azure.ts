@@ -63,6 +63,7 @@ export function createAzureProvider(options: AzureOptions): Provider {
       // S1 pay-as-you-go, about $10 per million characters.
       pricePerMillionCharacters: 10,
       isSynthetic: false,
+      isLocal: false,
     },
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       const target = azureLanguage(request.targetLanguage);

@@ -274,6 +274,7 @@ export function createDeeplProvider(options: DeeplOptions): Provider {
       maxRequestBytes: 128 * 1024,
       pricePerMillionCharacters: 20,
       isSynthetic: false,
+      isLocal: false,
     },
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       const target = deeplTarget(request.targetLanguage, options.english);

@@ -247,6 +247,7 @@ function googleCapabilities(v3: boolean, glossary: boolean): ProviderCapabilitie
     // List price 20 USD per million characters (reference/providers.md §2.2), counted as euro.
     pricePerMillionCharacters: 20,
     isSynthetic: false,
+    isLocal: false,
   };
 }
 

@@ -7,6 +7,7 @@ export { createOpenAiProvider, type OpenAiOptions } from './openai.js';
 export { createLibreTranslateProvider, type LibreTranslateOptions } from './libretranslate.js';
 export { createAzureProvider, type AzureOptions } from './azure.js';
 export { createGoogleProvider, googleHtmlToTagged, googleLanguage, type GoogleOptions } from './google.js';
+export { createProviders, createMemoryEntry, memoryProviderName, type CreateProvidersOptions } from './create.js';
 
 /** Providers Hansa knows by name. */
 export const providerNames = ['memory', 'copy', 'pseudo', 'deepl', 'google', 'openai', 'libretranslate', 'azure'] as const;

@@ -113,6 +113,7 @@ export function createLibreTranslateProvider(options: LibreTranslateOptions): Pr
       maxCharactersPerRequest: 20_000,
       pricePerMillionCharacters: 0,
       isSynthetic: false,
+      isLocal: false,
     },
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       if (request.segments.length === 0) return [];

@@ -157,6 +157,7 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
       maxCharactersPerRequest: 12_000,
       pricePerMillionCharacters: options.pricePerMillionCharacters ?? 0,
       isSynthetic: false,
+      isLocal: false,
     },
     async translate(request: TranslationRequest): Promise<TranslationResult[]> {
       if (request.segments.length === 0) return [];

@@ -25,6 +25,15 @@ export interface ProviderCapabilities {
   readonly pricePerMillionCharacters: number;
   /** True for providers whose output is not a translation (copy, pseudo): never stored as memory. */
   readonly isSynthetic: boolean;
+  /**
+   * True for providers that answer in this process (copy, pseudo, the memory entry): nothing
+   * leaves the machine and nothing is paid, so the run neither journals their answers nor
+   * counts them against the budget or a quota; their answers are read for well-formed codes
+   * but not gated (copy and pseudo keep every code by construction). False for every service
+   * reached over the network, even one running on this machine (Ollama, a LibreTranslate
+   * container).
+   */
+  readonly isLocal: boolean;
 }
 
 /** A glossary term found in a segment, as a provider should render it. */
@@ -98,4 +107,5 @@ export const localCapabilities: ProviderCapabilities = {
   maxCharactersPerRequest: Number.POSITIVE_INFINITY,
   pricePerMillionCharacters: 0,
   isSynthetic: true,
+  isLocal: true,
 };

@@ -107,23 +107,36 @@ export async function buildFeed(langDir: string, lang: string, options: { title:
     const item = feedItem(text, file, lang, options.baseUrl);
     if (item !== undefined) items.push(item);
   }
-  items.sort((a, b) => (b.date_published ?? '').localeCompare(a.date_published ?? '') || a._hansa.path.localeCompare(b._hansa.path));
+  return feedOf(items, lang, options);
+}
+
+/**
+ * The feed of one language from its items (in any order): newest first, then by path. A run
+ * that knows the items of unchanged articles (the project state) builds it without reading them.
+ */
+export function feedOf(items: readonly FeedItem[], lang: string, options: { title: string; baseUrl?: string | undefined }): Feed {
+  const sorted = [...items].sort((a, b) => (b.date_published ?? '').localeCompare(a.date_published ?? '') || a._hansa.path.localeCompare(b._hansa.path));
   const base = options.baseUrl === undefined ? undefined : new URL(`${lang}/`, withSlash(options.baseUrl));
   return {
     version: 'https://jsonfeed.org/version/1.1',
     title: `${options.title} (${lang})`,
     language: lang,
     ...(base === undefined ? {} : { home_page_url: base.href, feed_url: new URL('index.json', base).href }),
-    items,
+    items: sorted,
   };
+}
+
+/** The text of `dist/<lang>/index.json` for a feed. */
+export function feedText(feed: Feed): string {
+  return `${JSON.stringify(feed, null, 2)}\n`;
 }
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-/** A feed item from a translated article; files Hansa did not write are skipped. */
-function feedItem(text: string, file: string, lang: string, baseUrl: string | undefined): FeedItem | undefined {
+/** A feed item from a translated article (`file` below `dist/<lang>/`); `undefined` for a file Hansa did not write. */
+export function feedItem(text: string, file: string, lang: string, baseUrl: string | undefined): FeedItem | undefined {
   const match = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?/.exec(text);
   if (match === null) return undefined;
   let meta;
@@ -166,6 +179,6 @@ function rfc3339(date: string): string {
 /** Write `dist/<lang>/index.json`. */
 export async function writeFeed(langDir: string, lang: string, options: { title: string; baseUrl?: string | undefined }): Promise<Feed> {
   const feed = await buildFeed(langDir, lang, options);
-  await writeFileAtomic(path.join(langDir, 'index.json'), `${JSON.stringify(feed, null, 2)}\n`);
+  await writeFileAtomic(path.join(langDir, 'index.json'), feedText(feed));
   return feed;
 }

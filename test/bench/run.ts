@@ -11,7 +11,8 @@
  * figures go to the same JSON under `terms` (and to `.cache/bench/terms.json`).
  *
  * `npm run bench -- memory` runs the translation memory bench alone (./memory.ts), `terms` and
- * `queue` likewise their parts.
+ * `queue` likewise their parts. `npm run bench -- project` runs the whole-CLI project bench
+ * (./project.ts: translate, status and build over 960 and 5,000 generated articles).
  *
  * Env: BENCH_CPU_PROF=<dir> passes --cpu-prof --cpu-prof-dir=<dir> to the children.
  */
@@ -138,6 +139,13 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'terms') {
     const termsBench = runTermsBench(root);
     process.stdout.write(`Hansa terminology bench — 10,000-entry glossary, 1 MB of Polish text\n${formatRows(termsBench.rows).join('\n')}\n`);
+    return;
+  }
+  // `npm run bench -- project` runs the whole-CLI project bench alone (./project.ts); it is
+  // not part of the default run, which would take many minutes longer.
+  if (process.argv[2] === 'project') {
+    const { runProjectBench } = await import('./project.js');
+    await runProjectBench(root);
     return;
   }
   // `npm run bench -- memory` runs the translation memory part alone (./memory.ts).

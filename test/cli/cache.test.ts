@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyProject, filesBelow, hansa } from '../helpers/cli.js';
@@ -41,6 +41,14 @@ async function cutShort(file: string): Promise<void> {
 }
 
 /** Whether a cache file holds JSON again. */
+/**
+ * Forget the project state, so the next run needs every document and term index again (a run
+ * the state says has nothing to do reads neither, damaged or not).
+ */
+async function forgetState(dir: string): Promise<void> {
+  await rm(path.join(dir, '.hansa/state'), { recursive: true, force: true });
+}
+
 async function isJson(file: string): Promise<boolean> {
   try {
     JSON.parse(await readFile(file, 'utf8'));
@@ -57,6 +65,7 @@ describe('a damaged cache entry is a miss: rebuilt, with a warning naming it', (
     expect(docs).toHaveLength(2);
     for (const command of [['translate', '--to', 'en'], ['build', '--to', 'en'], ['extract', '--to', 'en']]) {
       for (const doc of docs) await cutShort(path.join(dir, doc));
+      await forgetState(dir);
       const run = await hansa(dir, command);
       const said = `${command[0]}: ${run.stderr}`;
       expect(run.code, said).toBe(0);
@@ -66,6 +75,7 @@ describe('a damaged cache entry is a miss: rebuilt, with a warning naming it', (
       }
       expect(await outputsOf(dir)).toEqual(outputs);
       // Rebuilt: the next run has nothing to say.
+      await forgetState(dir);
       expect((await hansa(dir, command)).stderr).not.toContain('warning');
     }
     const json = JSON.parse((await hansa(dir, ['translate', '--to', 'en', '--json'])).stdout) as { findings: unknown[] };
@@ -78,6 +88,7 @@ describe('a damaged cache entry is a miss: rebuilt, with a warning naming it', (
     if (first === undefined || second === undefined) throw new Error('expected two cached documents');
     await writeFile(path.join(dir, first), JSON.stringify({ sourceHash: 'x', meta: {}, units: [], segments: [] }));
     await writeFile(path.join(dir, second), JSON.stringify({ segments: 'none' }));
+    await forgetState(dir);
     const run = await hansa(dir, ['translate', '--to', 'en', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const findings = (JSON.parse(run.stdout) as { findings: { code: string; severity: string; file: string }[] }).findings;
@@ -112,6 +123,7 @@ describe('a damaged cache entry is a miss: rebuilt, with a warning naming it', (
     if (cut === undefined) throw new Error('expected the term cache of pl');
     await cutShort(path.join(dir, cut));
     for (const file of garbled) await writeFile(path.join(dir, file), '[{"entryId": 1}]');
+    await forgetState(dir);
     const run = await hansa(dir, ['translate', '--to', 'en']);
     expect(run.code, run.stderr).toBe(0);
     for (const file of terms) expect(run.stderr).toContain(`${file}: warning: damaged cache file (`);

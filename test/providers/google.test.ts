@@ -74,6 +74,7 @@ describe('google adapter, v2', () => {
       maxRequestBytes: 99_000,
       pricePerMillionCharacters: 20,
       isSynthetic: false,
+      isLocal: false,
     });
   });
 

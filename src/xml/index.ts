@@ -1,20 +1,30 @@
 /**
- * A small, safe XML reader for the XML formats Hansa takes in (TBX now, XLIFF and TMX later).
+ * The one XML reader of Hansa: XLIFF 1.2 and 2, TMX and TBX all come in through it, and the
+ * XML it writes is escaped here. Files from translators, CAT tools and terminologists are
+ * untrusted input, so the rules are set once, in one place, not per format.
  *
- * 1. No DTDs: a document declaring anything (`<!DOCTYPE …[ … ]>` with an internal subset, or
- *    `<!ENTITY`) is refused before anything in it is used. A bare `<!DOCTYPE tmx SYSTEM
- *    "tmx14.dtd">` line, as OmegaT and Trados write, only names a DTD: it is ignored, never
- *    fetched. No entity is ever expanded, so external entities (XXE) and entity expansion
- *    bombs ("billion laughs") cannot happen (DESIGN §8.5).
- * 2. Only the five predefined entities and character references are known; any other
+ * 1. One reader for every XML format: a format module walks the element tree this returns
+ *    and never parses XML itself, so no format can be read with weaker rules than another.
+ * 2. No DTDs (DESIGN §8.5): a document declaring anything (`<!DOCTYPE …[ … ]>` with an
+ *    internal subset, or `<!ENTITY` anywhere) is refused with `xml_dtd_refused` before
+ *    anything in it is used. Declarations are how external entities (XXE: a translation file
+ *    that reads `/etc/passwd` or calls a URL) and expansion bombs ("billion laughs") work, and
+ *    no localisation format needs one. A bare `<!DOCTYPE tmx SYSTEM "tmx14.dtd">`, as OmegaT
+ *    and Trados write, only names a DTD: it is ignored, never fetched.
+ * 3. Only the five predefined entities and character references are known; any other
  *    entity reference is an error, as is anything not well-formed. Every error is an
- *    `InputError` with the file and the line saxes reports.
- * 3. Namespaces are handled loosely: elements are matched by local name (`tbx:term` and
+ *    `InputError` (`xml_invalid`) naming the file and the line, counted as XML counts line
+ *    ends (`\r\n`, `\r` and `\n` alike), so the user can go to the place.
+ * 4. Characters XML cannot carry (most C0 controls, U+FFFE, U+FFFF, lone surrogates) are
+ *    reported by code point, line and column, whether they are read or about to be written:
+ *    `escapeXmlText` and `escapeXmlAttribute` refuse them rather than write a file no tool
+ *    can open, and `nonXmlCharacters` lets a format with an escape of its own (XLIFF 2
+ *    `<cp hex="…"/>`) keep them.
+ * 5. Elements nested deeper than `maxXmlDepth` are refused, so walking the tree cannot
+ *    overflow the stack on a hostile file.
+ * 6. Namespaces are handled loosely: elements are matched by local name (`tbx:term` and
  *    `term` are both `term`); prefixes are not checked. Attributes keep the name as written,
- *    so `xml:lang` stays `xml:lang`.
- * 4. The result is a plain element tree with line numbers, enough for format readers that
- *    walk a document and report where a problem is. Elements nested deeper than
- *    `maxXmlDepth` are refused, so walking the tree cannot overflow the stack.
+ *    so `xml:lang` stays `xml:lang`. The result is a plain element tree with line numbers.
  */
 import { SaxesParser } from 'saxes';
 import { InputError } from '../errors/index.js';
@@ -78,6 +88,15 @@ export const maxXmlDepth = 500;
  */
 export function parseXml(text: string, file: string): XmlElement {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // saxes calls a control character "disallowed" without naming it, and a lone surrogate
+  // slips past it into a confusing error further on: find the first one here.
+  const bad = forbidden.exec(source);
+  if (bad !== null) {
+    const lineStart = Math.max(source.lastIndexOf('\n', bad.index - 1), source.lastIndexOf('\r', bad.index - 1)) + 1;
+    const column = [...source.slice(lineStart, bad.index)].length + 1;
+    const reason = `${codePointOf(bad[0])} is not a character XML can carry (column ${column})`;
+    throw new InputError('xml_invalid', `malformed XML: ${reason}`, { file, line: lineAt(source, bad.index), data: { reason } });
+  }
   const parser = new SaxesParser<{ position: true; xmlns: false }>({ position: true, xmlns: false });
   const stack: Element[] = [];
   let root: Element | undefined;
@@ -178,9 +197,14 @@ export function nonXmlCharacters(text: string): { readonly index: number; readon
 function checkXmlChars(text: string): void {
   const match = forbidden.exec(text);
   if (match !== null) {
-    const code = (match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-    throw new InputError('xml_invalid', `U+${code} cannot be written to XML`, { data: { reason: `U+${code} cannot be written to XML` } });
+    const reason = `${codePointOf(match[0])} cannot be written to XML`;
+    throw new InputError('xml_invalid', reason, { data: { reason } });
   }
+}
+
+/** `U+0001` for a character. */
+function codePointOf(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function refuseDtd(file: string, line: number): InputError {
@@ -192,11 +216,12 @@ function localName(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
+/** Line ends in `text` as XML counts them: `\r\n`, `\r` and `\n` are one each. */
 function countNewlines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count += 1;
-  return count;
+  return text.match(lineEnd)?.length ?? 0;
 }
+
+const lineEnd = /\r\n?|\n/g;
 
 function lineAt(text: string, index: number): number {
   return countNewlines(text.slice(0, index)) + 1;

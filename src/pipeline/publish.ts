@@ -1,0 +1,133 @@
+/**
+ * The publish stage's bookkeeping over the project state: articles of deleted sources leave
+ * `dist/<lang>/`, and the feed is rebuilt from the items it already holds, reading only the
+ * articles that changed (DESIGN §7, §8.10).
+ *
+ * 1. The feed equals one made from scratch from the folder (`buildFeed`): an item for every
+ *    Markdown file in `dist/<lang>/` that Hansa wrote, whichever run wrote it.
+ * 2. The stored items are the feed file itself, trusted only while it holds the bytes Hansa
+ *    wrote (its stamp), and an item only while its article holds the bytes the item was made
+ *    from (`_hansa.contentHash` against the article's stamp). Anything else is read again.
+ * 3. Nothing is written when nothing changed, and when nothing can have changed (no article
+ *    written or removed, the same files, the same feed file) nothing is even read.
+ * 4. Pruning touches only what Hansa wrote (frontmatter with `translationOf`), as `pruneArticles`.
+ */
+import path from 'node:path';
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { z } from 'zod';
+import { listFiles, writeFileAtomic } from '../files/index.js';
+import { feedItem, feedOf, feedText, type FeedItem } from '../publish/index.js';
+import type { LanguageStateData } from '../state/language.js';
+import { checkStamp, contentHash, readStamped, type FileStamp } from '../state/stamp.js';
+import { keyOf } from '../state/version.js';
+import { mapLimited } from './plan.js';
+import { displayPath, type Project } from './project.js';
+
+/** The Markdown files of `dist/<lang>/`, `/`-separated, in listing order. */
+export async function listArticles(project: Project, lang: string): Promise<string[]> {
+  const langDir = path.resolve(project.cwd, project.config.outDir, lang);
+  return (await listFiles(langDir, ['**/*.md']).catch(() => [])).map((file) => file.split(path.sep).join('/'));
+}
+
+function isSettled(status: string): boolean {
+  return status === 'same' || status === 'same-content';
+}
+
+/**
+ * Remove the articles of `dist/<lang>/` Hansa wrote for sources that are gone (`keep`: every
+ * source of the run, failed ones included). A file the state knows as someone else's is not
+ * read. Returns the removed files, relative to the project.
+ */
+export async function pruneDeleted(project: Project, lang: string, data: LanguageStateData, keep: ReadonlySet<string>, listing: readonly string[]): Promise<string[]> {
+  const langDir = path.resolve(project.cwd, project.config.outDir, lang);
+  const removed: string[] = [];
+  for (const file of listing) {
+    if (keep.has(file)) continue;
+    const absolute = path.join(langDir, file);
+    const foreign = data.foreign[file];
+    if (foreign !== undefined && isSettled((await checkStamp(absolute, foreign)).status)) continue;
+    const text = await readFile(absolute, 'utf8').catch(() => undefined);
+    if (text === undefined || feedItem(text, file, lang, undefined) === undefined) continue;
+    await rm(absolute, { force: true });
+    removed.push(displayPath(project, absolute));
+    for (let dir = path.dirname(absolute); dir !== langDir && dir.startsWith(langDir + path.sep); dir = path.dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break;
+      }
+    }
+  }
+  return removed;
+}
+
+const storedFeedSchema = z.object({ items: z.array(z.object({ _hansa: z.object({ path: z.string(), contentHash: z.string() }).loose() }).loose()) }).loose();
+
+/** The items of the feed file when it is the one Hansa wrote (by its stamp), by path below `dist/<lang>/`. */
+async function storedItems(absolute: string, stamp: FileStamp | undefined, lang: string): Promise<Map<string, FeedItem>> {
+  const items = new Map<string, FeedItem>();
+  if (stamp === undefined) return items;
+  const check = await checkStamp(absolute, stamp);
+  if (!isSettled(check.status)) return items;
+  const bytes = 'bytes' in check ? check.bytes : await readFile(absolute).catch(() => undefined);
+  if (bytes === undefined || contentHash(bytes) !== stamp.hash) return items;
+  const json: unknown = JSON.parse(bytes.toString('utf8'));
+  if (!storedFeedSchema.safeParse(json).success) return items;
+  const prefix = `${lang}/`;
+  // The file is Hansa's own bytes (its hash is the one recorded when it was written): its items
+  // are FeedItems, taken as written (zod's copy would order their keys differently).
+  for (const item of (json as { items: FeedItem[] }).items) if (item._hansa.path.startsWith(prefix)) items.set(item._hansa.path.slice(prefix.length), item);
+  return items;
+}
+
+/**
+ * Rebuild `dist/<lang>/index.json` from the items it holds and the articles this run wrote
+ * (`published`: texts by path below `dist/<lang>/`); `verified`: articles whose stamps the plan
+ * found unchanged. Writes it only when its text changed; updates `data.foreign`, `data.feed`
+ * is the caller's to record from the returned hash.
+ */
+export async function publishFeed(
+  project: Project,
+  lang: string,
+  data: LanguageStateData,
+  run: { readonly published: ReadonlyMap<string, string>; readonly removed: number; readonly listing: readonly string[]; readonly verified: ReadonlySet<string>; readonly stateKey: string },
+): Promise<{ hash: string; written: boolean; absolute: string } | undefined> {
+  const { config } = project;
+  const langDir = path.resolve(project.cwd, config.outDir, lang);
+  const absolute = path.join(langDir, 'index.json');
+  const feedKey = keyOf([run.stateKey, config.feed]);
+  const known = new Set([...Object.entries(data.articles).filter(([, record]) => record.output !== undefined).map(([file]) => file), ...Object.keys(data.foreign)]);
+  const sameFiles = run.listing.length === known.size && run.listing.every((file) => known.has(file));
+  if (run.published.size === 0 && run.removed === 0 && sameFiles && data.feedKey === feedKey && data.feed !== undefined && (await checkStamp(absolute, data.feed)).status === 'same') return undefined;
+  const stored = data.feedKey === feedKey ? await storedItems(absolute, data.feed, lang) : new Map<string, FeedItem>();
+  const foreign: Record<string, FileStamp> = {};
+  const found = await mapLimited(run.listing, 32, async (file): Promise<FeedItem | undefined> => {
+    const text = run.published.get(file);
+    if (text !== undefined) return feedItem(text, file, lang, config.feed.baseUrl);
+    const path_ = path.join(langDir, file);
+    const other = data.foreign[file];
+    if (other !== undefined) {
+      const check = await checkStamp(path_, other);
+      if (check.status === 'same' || check.status === 'same-content') {
+        foreign[file] = check.stamp;
+        return undefined;
+      }
+    }
+    const output = data.articles[file]?.output?.stamp;
+    const item = stored.get(file);
+    if (output !== undefined && item !== undefined && item._hansa.contentHash === output.hash && (run.verified.has(file) || isSettled((await checkStamp(path_, output)).status))) return item;
+    const read = await readStamped(path_).catch(() => undefined);
+    if (read === undefined) return undefined;
+    const made = feedItem(read.bytes.toString('utf8'), file, lang, config.feed.baseUrl);
+    if (made === undefined && read.stamp !== undefined) foreign[file] = read.stamp;
+    return made;
+  });
+  data.foreign = foreign;
+  data.feedKey = feedKey;
+  const text = feedText(feedOf(found.filter((item): item is FeedItem => item !== undefined), lang, config.feed));
+  const hash = contentHash(text);
+  const current = await readFile(absolute).catch(() => undefined);
+  const written = current === undefined || contentHash(current) !== hash;
+  if (written) await writeFileAtomic(absolute, text);
+  return { hash, written, absolute };
+}
