@@ -15,7 +15,7 @@ import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractContext, extractProject } from './extract.js';
 import { readSource, type ExtractContext } from './extract-file.js';
 import { displayPath, type Project } from './project.js';
-import { ioReporter, unreadableFinding } from './workspace.js';
+import { failedExtractions, ioReporter, unreadableFinding } from './workspace.js';
 import { commitOutputs } from './incremental.js';
 import { planOutputs, recordBuilt } from './build-plan.js';
 import { listArticles, publishFeed, pruneDeleted } from './publish.js';
@@ -240,9 +240,7 @@ export async function buildProject(project: Project, options: { targetLanguages?
   const outputs: string[] = [];
   const reports: { lang: string; articles: number; byStatus: Record<string, number> }[] = [];
   const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [{ file: outcome.file, hash: outcome.hash }] : []));
-  for (const outcome of extraction.outcomes) {
-    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
-  }
+  errors.push(...failedExtractions(extraction));
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
   // Documents are loaded when a language needs them, and once for all languages.
   const loaded = new Map<string, Promise<ExtractedDocument | undefined>>();

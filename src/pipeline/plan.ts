@@ -9,12 +9,22 @@
  *    again, as a run from scratch would).
  * 2. Its `dist/` article is due when the pair is, or the article's own inputs changed (build
  *    options, the provider chain), or the file is not what the state says.
- * 3. The memory: an open segment of another article gets something new only when a memory
+ * 3. Before the memory is made, the due pairs whose source or segment file changed are read
+ *    once (`firstLook`): what they now give the memory, and retire, is part of it.
+ * 4. The memory: an open segment of another article gets something new only when a memory
  *    entry of an equal or similar source changed (`memoryAffected`). The search is exact: a
  *    source is skipped only when it provably shares no folded word with any changed source
  *    (the bound of `memory/tm.ts`, principle 4, read from the changed source's side).
  */
 import path from 'node:path';
+import { HansaError, type Finding } from '../errors/index.js';
+import type { StoreSegment } from '../formats/types.js';
+import { contributionOf, type Contribution } from '../state/memory.js';
+import type { ExtractRun } from './extract.js';
+import { absorbStores, type LanguagePlan } from './incremental.js';
+import { displayPath, type Project } from './project.js';
+import { segmentFilePath } from './store.js';
+import { readWorkspaceFile, sourceDocument } from './workspace.js';
 import type { ExtractedDocument } from '../markdown/index.js';
 import { foldWord } from '../memory/fuzzy.js';
 import { MemoryIndex } from '../memory/tm.js';
@@ -153,3 +163,47 @@ export async function memoryAffected(
 export function relativeTo(dir: string, absolute: string): string {
   return path.relative(dir, absolute).split(path.sep).join('/');
 }
+
+/** What the due documents that change the memory give it: their reconciled contributions, what they retire, and which could not be read. */
+export interface FirstLook {
+  readonly contributions: Map<string, Contribution>;
+  readonly retired: StoreSegment[];
+  readonly unreadable: Set<string>;
+}
+
+/**
+ * The due documents whose source or segment file changed (or that the state does not know
+ * while a segment file exists), read and reconciled for what they give the memory, then let go.
+ */
+export async function firstLook(
+  run: { readonly project: Project; readonly extraction: ExtractRun; readonly documents: readonly { readonly file: string }[]; readonly errors: Finding[]; readonly signal?: AbortSignal | undefined },
+  plan: LanguagePlan,
+  lang: string,
+): Promise<FirstLook> {
+  const contributions = new Map<string, Contribution>();
+  const retired: StoreSegment[] = [];
+  const unreadable = new Set<string>();
+  for (const { file } of run.documents) {
+    const check = plan.checks.get(file);
+    if (check?.changesMemory !== true) continue;
+    run.signal?.throwIfAborted();
+    const source = await sourceDocument(run.extraction, file, run.errors);
+    if (source === undefined) {
+      unreadable.add(file);
+      continue;
+    }
+    const absolute = segmentFilePath(run.project, lang, file);
+    try {
+      const store = await readWorkspaceFile(run.project, { ...source, lang, absolute, display: displayPath(run.project, absolute) });
+      contributions.set(file, contributionOf(store.current));
+      retired.push(...store.retired);
+      absorbStores(run.project, plan, [store]);
+    } catch (error) {
+      // Reported when the document is processed; meanwhile nothing of it is memory.
+      if (!(error instanceof HansaError)) throw error;
+      unreadable.add(file);
+    }
+  }
+  return { contributions, retired, unreadable };
+}
+

@@ -8,7 +8,7 @@ import { mapLimited } from './plan.js';
 import { cacheRoot, type Project } from './project.js';
 import { segmentFilePath } from './store.js';
 import type { Finding } from '../errors/index.js';
-import { workspaceFileOf, type RefusedFile } from './workspace.js';
+import { failedExtractions, workspaceFileOf, type RefusedFile } from './workspace.js';
 
 /** Per-language counts of `hansa status`. */
 export interface LanguageStatus {
@@ -50,9 +50,7 @@ export interface StatusReport {
 export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
   const extraction = await extractProject(project);
   const errors: Finding[] = [];
-  for (const outcome of extraction.outcomes) {
-    if (!outcome.ok) errors.push({ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data });
-  }
+  errors.push(...failedExtractions(extraction));
   const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [outcome] : []));
   const key = stateKeyOf(project);
   const refused: RefusedFile[] = [];

@@ -13,30 +13,23 @@
  *    must not lose them (DESIGN §8.1). If they cannot be kept, those files wait.
  */
 import path from 'node:path';
-import { HansaError, type Finding } from '../errors/index.js';
-import { removeStaleTemporaries } from '../files/index.js';
-import type { SegmentFile, StoreSegment } from '../formats/types.js';
-import { glossaryPairsReader, glossaryVersion, loadTerminology, maskSpans, memoizeHits, segmentTerms, type TermHit, type Terminology } from '../glossary/index.js';
-import type { ExtractedDocument, Segment } from '../markdown/index.js';
+import type { Finding } from '../errors/index.js';
+import { glossaryPairsReader, glossaryVersion, loadTerminology, maskSpans, memoizeHits, segmentTerms, type Terminology } from '../glossary/index.js';
+import type { ExtractedDocument } from '../markdown/index.js';
 import type { MemoryIndex } from '../memory/tm.js';
 import { createProviders, type Provider, type ProviderName } from '../providers/index.js';
-import { contributionOf, type Contribution } from '../state/memory.js';
-import { publication, writeArticle, type Override } from './build.js';
 import { runChain, startChainRun, type ChainRun } from './chain.js';
 import { damagedCacheFinding, extractProject, type ExtractRun, type Progress } from './extract.js';
-import { annotate, fillOpen } from './fill.js';
 import { createGate } from './gate.js';
-import { absorbStores, commitLanguage, contributionsInOrder, dueByMemory, dueOnItsOwn, forgetPair, planLanguage, recordOutput, recordStore, type LanguagePlan, type RunDocument } from './incremental.js';
+import { contributionsInOrder, dueByMemory, dueOnItsOwn, planLanguage, type RunDocument } from './incremental.js';
 import { loadLanguageMemory } from './language-memory.js';
 import { leverage, type LeverageCarry } from './leverage.js';
-import { cacheRoot, displayPath, type Project } from './project.js';
-import type { DueReason } from './plan.js';
-import { listArticles, publishFeed, pruneDeleted } from './publish.js';
-import { retiredPath, retireSegments } from './retired.js';
-import { segmentFilePath } from './store.js';
-import { documentOfSegments, readLanguageStores, storeSegmentFile, type LanguageStore } from './store-file.js';
+import { firstLook, type DueReason } from './plan.js';
+import { cacheRoot, type Project } from './project.js';
+import { documentOfSegments, readLanguageStores } from './store-file.js';
 import { loadTagTranslator, type TagTranslator } from './tags.js';
-import { ioReporter, readWorkspaceFile, type SourceDocument } from './workspace.js';
+import { failedExtractions, sourceDocument, type SourceDocument } from './workspace.js';
+import { finishLanguage, prepareWrites, storeAndPublish } from './write.js';
 
 /** Options of `translateProject`. */
 export interface TranslateOptions {
@@ -187,13 +180,6 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
   };
 }
 
-/** The files that failed to extract, as error findings. */
-function failedExtractions(extraction: ExtractRun): Finding[] {
-  return extraction.outcomes.flatMap((outcome): Finding[] =>
-    outcome.ok ? [] : [{ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data }],
-  );
-}
-
 /**
  * One language: plan over the state → the due documents' memory changes → the memory →
  * leverage, chain, gate, store and publish a chunk of documents at a time → prune, feed, state.
@@ -212,7 +198,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<LanguageR
   });
   // 1. What the due documents change in the memory: only those whose source or segment file
   //    changed need a look before the memory is made; then the open segments it may now fill.
-  const first = await firstLook(run, plan, lang);
+  const first = await firstLook({ ...run, signal: options.signal }, plan, lang);
   const byMemory = await dueByMemory(plan, run.documents, run.load, { threshold: config.memory.fuzzyThreshold, language: config.sourceLanguage });
   const due = run.documents.filter((document) => dueOnItsOwn(plan, document.file) || byMemory.has(document.file));
   const skipped = run.documents.length - due.length;
@@ -237,7 +223,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<LanguageR
     options.signal?.throwIfAborted();
     const sources: SourceDocument[] = [];
     for (const { file } of due.slice(start, start + chunkSize)) {
-      const document = await loadSource(run, file);
+      const document = await sourceDocument(run.extraction, file, run.errors);
       if (document !== undefined) sources.push(document);
     }
     // 3. Segment files, carried over to the current sources; leverage; providers behind the gate.
@@ -273,152 +259,3 @@ async function translateLanguage(run: RunState, lang: string): Promise<LanguageR
   return { lang, files: totals.files, articles: { due: due.length, skipped, reasons }, segments: translated + totals.untranslated, translated, untranslated: totals.untranslated, leveraged: totals.leveraged, characters: totals.characters, requests: totals.requests, estimatedCost: totals.estimatedCost, byOrigin };
 }
 
-/** A document of the run with its extraction, or `undefined` (an error finding) when its cached extraction and source are both gone. */
-async function loadSource(run: RunState, file: string): Promise<SourceDocument | undefined> {
-  const sourcePath = `${run.extraction.context.displayRoot}/${file}`;
-  try {
-    return { file, sourcePath, document: await run.load(file) };
-  } catch (error) {
-    if (!(error instanceof HansaError)) throw error;
-    run.errors.push({ code: error.code, severity: 'error', file: error.file ?? sourcePath, ...(error.line === undefined ? {} : { line: error.line }), message: error.message, data: error.data });
-    return undefined;
-  }
-}
-
-/**
- * The due documents whose source or segment file changed (or that the state does not know
- * while a segment file exists), read and reconciled for what they give the memory, then let go.
- */
-async function firstLook(run: RunState, plan: LanguagePlan, lang: string): Promise<{ contributions: Map<string, Contribution>; retired: StoreSegment[]; unreadable: Set<string> }> {
-  const contributions = new Map<string, Contribution>();
-  const retired: StoreSegment[] = [];
-  const unreadable = new Set<string>();
-  for (const { file } of run.documents) {
-    const check = plan.checks.get(file);
-    if (check?.changesMemory !== true) continue;
-    run.options.signal?.throwIfAborted();
-    const source = await loadSource(run, file);
-    if (source === undefined) {
-      unreadable.add(file);
-      continue;
-    }
-    const absolute = segmentFilePath(run.project, lang, file);
-    try {
-      const store = await readWorkspaceFile(run.project, { ...source, lang, absolute, display: displayPath(run.project, absolute) });
-      contributions.set(file, contributionOf(store.current));
-      retired.push(...store.retired);
-      absorbStores(run.project, plan, [store]);
-    } catch (error) {
-      // Reported when the document is processed; meanwhile nothing of it is memory.
-      if (!(error instanceof HansaError)) throw error;
-      unreadable.add(file);
-    }
-  }
-  return { contributions, retired, unreadable };
-}
-
-/** Before a language's first write: leftovers of a killed run go, and the retired file is ready. */
-async function prepareWrites(run: RunState, lang: string): Promise<{ retire: (segments: readonly StoreSegment[]) => Promise<boolean> }> {
-  const { project, mode } = run;
-  const reported = ioReporter(run.errors, lang);
-  const outDir = path.resolve(project.cwd, project.config.outDir, lang);
-  // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone.
-  if (mode === 'translate') await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
-  const segmentDir = path.resolve(project.cwd, project.config.translationsDir, lang);
-  await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
-  return { retire: (segments) => reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, segments)) };
-}
-
-/**
- * Segment files get the new translations (never over a human's), glossary and check notes,
- * memory suggestions; then `dist/` is built from them (`translate` mode only). Each is
- * recorded in the state as the run leaves it.
- */
-async function storeAndPublish(
-  run: RunState,
-  plan: LanguagePlan,
-  lang: string,
-  stores: readonly LanguageStore[],
-  context: {
-    carry: LeverageCarry;
-    refusals: ReadonlyMap<string, string>;
-    hitsOf: (segment: Segment) => TermHit[];
-    terminology: Terminology | undefined;
-    retire: (segments: readonly StoreSegment[]) => Promise<boolean>;
-    published: Map<string, string>;
-  },
-): Promise<void> {
-  const { project, options, mode, findings } = run;
-  const { config } = project;
-  const { accepted, fuzzy } = context.carry;
-  // Copy and pseudo output is published from the run, never stored.
-  const overrides = new Map<string, Override>();
-  for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);
-  const outDir = path.resolve(project.cwd, config.outDir, lang);
-  const reported = ioReporter(run.errors, lang);
-  // Translations whose source is gone reach the memory before any file that held them is rewritten.
-  const retiredKept = await context.retire(stores.flatMap((store) => store.retired));
-  const annotation = { hitsOf: context.hitsOf, terminology: context.terminology, lang, sourceLanguage: config.sourceLanguage, lengthRatio: config.qa.lengthRatio, refusals: context.refusals };
-  for (const store of stores) {
-    // Ctrl-C between two files: each file is whole (written or not), the rest is for the rerun.
-    options.signal?.throwIfAborted();
-    run.progress.done += 1;
-    options.onProgress?.({ phase: 'translate', done: run.progress.done, total: run.progress.total });
-    if (!retiredKept && store.retired.length > 0) continue;
-    let updated: SegmentFile | undefined;
-    await reported(store.display, async () => {
-      updated = await storeSegmentFile(store, (current) => annotate(fillOpen(current, accepted, fuzzy), store.document, annotation), {
-        project,
-        findings,
-        lang,
-        retire: context.retire,
-        onStored: (file, text) => recordStore(project, plan, store, file, text),
-      });
-    });
-    if (mode === 'translate' && updated !== undefined) {
-      const stored = updated;
-      await reported(displayPath(project, path.resolve(outDir, store.file)), async () => {
-        const chosen = publication(store.document, stored, { ...config.build, overrides });
-        const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: chosen });
-        findings.push(...written.findings);
-        recordOutput(plan, store.file, { ...written, status: chosen.status });
-        context.published.set(store.file, written.text);
-        if (written.written) run.outputs.set(store.file, [...(run.outputs.get(store.file) ?? []), written.output]);
-      });
-    }
-  }
-}
-
-/**
- * After a language's files: articles of deleted sources leave `dist/` (a full run), the feed is
- * brought up to date, and the state records what is on disk.
- */
-async function finishLanguage(run: RunState, plan: LanguagePlan, lang: string, published: ReadonlyMap<string, string>): Promise<void> {
-  const { project, options, mode } = run;
-  options.signal?.throwIfAborted();
-  const full = options.files === undefined;
-  const reported = ioReporter(run.errors, lang);
-  const outDir = path.resolve(project.cwd, project.config.outDir, lang);
-  if (full) {
-    // A full run knows every article: a source that is gone takes its pair out of the state.
-    const present = new Set(run.extraction.outcomes.map((outcome) => outcome.file));
-    for (const file of Object.keys(plan.data.articles)) if (!present.has(file)) forgetPair(plan, file);
-  }
-  if (mode === 'translate') {
-    let listing = await listArticles(project, lang);
-    let removed = 0;
-    if (full) {
-      const keep = new Set(run.extraction.outcomes.map((outcome) => outcome.file));
-      await reported(displayPath(project, outDir), async () => {
-        removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
-      });
-      if (removed > 0) listing = await listArticles(project, lang);
-    }
-    const verified = new Set([...plan.checks.values()].filter((check) => !check.outputDue).map((check) => check.file));
-    await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
-      const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified, stateKey: plan.key });
-      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
-    });
-  }
-  await reported(displayPath(project, path.join(cacheRoot(project), 'state', lang)), () => commitLanguage(project, plan, { full }));
-}

@@ -186,3 +186,25 @@ export async function workspaceFileOf(
     return { file, sourcePath, document, lang, absolute, display, exists: true, current, retired, isDecodedLeniently: true };
   }
 }
+
+/** The files of an extraction that failed, as error findings. */
+export function failedExtractions(extraction: ExtractRun): Finding[] {
+  return extraction.outcomes.flatMap((outcome): Finding[] =>
+    outcome.ok ? [] : [{ code: outcome.error.code, severity: 'error', file: `${extraction.context.displayRoot}/${outcome.file}`, ...(outcome.error.line === undefined ? {} : { line: outcome.error.line }), message: outcome.error.message, data: outcome.error.data }],
+  );
+}
+
+/**
+ * A document of an extraction, loaded, or `undefined` with an error in `errors` when its cached
+ * extraction and its source are both gone (a document is loaded only when a run needs it).
+ */
+export async function sourceDocument(extraction: ExtractRun, file: string, errors: Finding[]): Promise<SourceDocument | undefined> {
+  const sourcePath = `${extraction.context.displayRoot}/${file}`;
+  try {
+    return { file, sourcePath, document: await extraction.load(file) };
+  } catch (error) {
+    if (!(error instanceof HansaError)) throw error;
+    errors.push({ code: error.code, severity: 'error', file: error.file ?? sourcePath, ...(error.line === undefined ? {} : { line: error.line }), message: error.message, data: error.data });
+    return undefined;
+  }
+}

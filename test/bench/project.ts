@@ -19,7 +19,7 @@
  * Env: HANSA_BENCH_SIZES=960 (comma-separated; default 960,5000) runs only those sizes.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,7 @@ function runHansa(root: string, project: string, args: readonly string[], name: 
   const usageFile = path.join(logs, `${name}.usage.json`);
   const preload = new URL('./rss-preload.js', import.meta.url).href;
   process.stderr.write(`bench: ${name}: hansa ${args.join(' ')}…\n`);
+  rmSync(usageFile, { force: true }); // one left by an earlier bench must not stand in for a process that died
   const fd = openSync(log, 'w');
   const start = performance.now();
   let ran;
@@ -122,10 +123,10 @@ function runHansa(root: string, project: string, args: readonly string[], name: 
   } finally {
     closeSync(fd);
   }
-  const seconds = (performance.now() - start) / 1000;
+  const wall = (performance.now() - start) / 1000;
   if (ran.error) throw ran.error;
   const usage = existsSync(usageFile) ? (JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKB: number; cpuSeconds: number }) : undefined;
-  const result = { seconds, ...usage, exitCode: ran.status, log: path.relative(root, log) };
+  const result = { seconds: wall, ...usage, exitCode: ran.status, log: path.relative(root, log) };
   process.stderr.write(`bench: ${name}: ${cell(result)}\n`); // long runs show their progress
   return result;
 }
