@@ -72,6 +72,9 @@
  *    from `readXliff2`, `import_invalid` from `readXliff2Import`; XML that is malformed or
  *    has a DTD fails in `parseXml` (`xml_invalid`, `xml_dtd_refused`). The writer refuses a
  *    store it could not read back (`segment_file_invalid`, without a file).
+ *
+ * (One file of over 400 lines: reader and writer together, because the round trip — any CAT
+ * tool's rewrite read back to the same segments — is the invariant both halves must keep.)
  */
 import { InputError } from '../errors/index.js';
 import { escapeXmlAttribute, escapeXmlText, nonXmlCharacters, parseXml, type XmlElement } from '../xml/index.js';

@@ -44,6 +44,9 @@
  *    (`file_unreadable`) naming the file and the line, which a cache takes as a miss and
  *    rebuilds from its inputs. The file does not say what it was built from: a cache keys
  *    it by its inputs itself; the threshold and limit come from the options, not the file.
+ *
+ * (One file of over 400 lines: the arrays, posting lists and the pruning bound of principle 4
+ * are one data structure, and the argument that the search misses nothing spans all of them.)
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

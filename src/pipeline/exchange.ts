@@ -7,6 +7,9 @@
  * A `reviewed` or `final` translation in the project is never replaced by an import
  * (DESIGN §8.1) unless the file is a reviewer's (`--reviewed`); a different text for one is
  * stored beside it as a proposal, named by the file it came from, and reported (§8.7).
+ *
+ * (One file of over 400 lines: import and export share the mapping between the exchange
+ * formats and segment files, and a round trip through them is tested as one.)
  */
 import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';

@@ -27,6 +27,7 @@ import { hansaFingerprint, keyOf } from '../state/version.js';
 import type { HansaConfig } from '../config/index.js';
 import type { TranslationStatus } from '../publish/index.js';
 import { checkPairs, mapLimited, memoryAffected, outputInputs, relativeTo, type PairCheck } from './plan.js';
+import { extractContext } from './extract.js';
 import { cacheRoot, type Project } from './project.js';
 import { retiredPath } from './retired.js';
 import { isOpen, readSegmentFile, segmentFilePath } from './store.js';
@@ -191,10 +192,14 @@ export async function planLanguage(
   return { lang, key, segmentKey, outputKey, data, memory, checks, segmentFiles, changed, memoryFilesChanged: memoryFiles.changed, written: [], carried: new Set() };
 }
 
-/** The key of the whole state of a project: a state of another key is empty. */
+/**
+ * The key of the whole state of a project: a state of another key is empty. The extraction's
+ * own key is part of it, as the segments of a source depend on it (translatable frontmatter
+ * keys, limits), not only on the source's bytes.
+ */
 export function stateKeyOf(project: Project): string {
   const { config } = project;
-  return keyOf(['state', hansaFingerprint(), config.sourceLanguage, config.contentDir, config.translationsDir, config.outDir]);
+  return keyOf(['state', hansaFingerprint(), extractContext(project).key, config.sourceLanguage, config.contentDir, config.translationsDir, config.outDir]);
 }
 
 /**

@@ -12,6 +12,9 @@
  *    which the memory keeps but never leverages.
  * 3. `fileSegmentsOf` finds, per document segment, its entry in a file; `build` chooses
  *    from it what to publish.
+ *
+ * (One file of over 400 lines: laying out, reconciling and finding segments share one id
+ * scheme and its invariant, that a translation follows its segment id; split, they would drift.)
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
