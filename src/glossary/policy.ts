@@ -12,7 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { HansaConfig } from '../config/index.js';
-import { plainText, type Segment } from '../markdown/index.js';
+// Not through markdown/index.ts, which loads the Markdown parser (remark, micromark) with it.
+import { plainText } from '../markdown/tagged.js';
+import type { Segment } from '../markdown/types.js';
 import type { SegmentTerm } from '../providers/index.js';
 import type { TermHit, TermIndex } from './match.js';
 import { createTermIndex, loadGlossaries } from './project.js';

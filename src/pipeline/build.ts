@@ -16,8 +16,8 @@ import { extractContext, extractProject } from './extract.js';
 import { readSource, type ExtractContext } from './extract-file.js';
 import { displayPath, type Project } from './project.js';
 import { failedExtractions, ioReporter, unreadableFinding } from './workspace.js';
-import { commitOutputs } from './incremental.js';
-import { planOutputs, recordBuilt } from './build-plan.js';
+import { commitOutputs, settle } from './incremental.js';
+import { planOutputs, recordBuilt, type BuildPlan } from './build-plan.js';
 import { listArticles, publishFeed, pruneDeleted } from './publish.js';
 import type { ExtractRun } from './extract.js';
 import { cacheRoot } from './project.js';
@@ -242,6 +242,7 @@ export async function buildProject(project: Project, options: { targetLanguages?
   const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [{ file: outcome.file, hash: outcome.hash }] : []));
   errors.push(...failedExtractions(extraction));
   const keep = new Set(extraction.outcomes.map((outcome) => outcome.file));
+  const plans: BuildPlan[] = [];
   // Documents are loaded when a language needs them, and once for all languages.
   const loaded = new Map<string, Promise<ExtractedDocument | undefined>>();
   const documentOf = (file: string): Promise<ExtractedDocument | undefined> => {
@@ -295,8 +296,13 @@ export async function buildProject(project: Project, options: { targetLanguages?
       const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
       if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
     });
-    await reported(displayPath(project, path.join(cacheRoot(project), 'state', lang)), () => commitOutputs(project, plan));
+    plans.push(plan);
     reports.push({ lang, articles, byStatus });
+  }
+  // The state once every language is written: one wait for the clock's tick for all (`stamp.ts`).
+  if (plans.some((plan) => plan.written.length > 0)) await settle();
+  for (const plan of plans) {
+    await ioReporter(errors, plan.lang)(displayPath(project, path.join(cacheRoot(project), 'state', plan.lang)), () => commitOutputs(project, plan, { settled: true }));
   }
   findings.unshift(...extraction.findings);
   return { outputs, errors, findings, languages: reports };

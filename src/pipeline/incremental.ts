@@ -23,7 +23,7 @@ import type { MemoryIndexEntry } from '../memory/tm.js';
 import { contributionOf, changedSources, emptyMemoryState, memoryEntriesOf, readMemoryState, type Contribution, type MemoryStateData } from '../state/memory.js';
 import { readLanguageState, stateDir, type ArticleState, type LanguageStateData, type SegmentCounts } from '../state/language.js';
 import { checkStamp, contentHash, racyWindowMs, stampOfWritten, type FileStamp } from '../state/stamp.js';
-import { hansaFingerprint, keyOf } from '../state/version.js';
+import { hansaFingerprint, keyOf, stableJson } from '../state/version.js';
 import type { HansaConfig } from '../config/index.js';
 import type { TranslationStatus } from '../publish/index.js';
 import { checkPairs, mapLimited, memoryAffected, outputInputs, relativeTo, type PairCheck } from './plan.js';
@@ -134,8 +134,7 @@ export async function planLanguage(
   // A memory of another generation (a run stopped between the two writes): trust nothing.
   const trusted = storedMemory !== undefined && storedMemory.generation === stored.memory;
   const data: LanguageStateData = trusted ? stored : { ...stored, articles: {}, orphans: {}, memoryFiles: {}, foreign: {} };
-  delete data.feed;
-  if (stored.feed !== undefined && trusted) data.feed = stored.feed;
+  if (!trusted) delete data.feed;
   const memory: MemoryStateData = trusted ? storedMemory : emptyMemoryState(key);
   const glossary = await glossaryOf(project, data.glossary, run.glossaryVersion);
   data.glossary = glossary;
@@ -148,6 +147,7 @@ export async function planLanguage(
     { segments: segmentKey, output: outputKey, fillsOpen: run.fillsOpen },
   );
   const checks = new Map(pairs.map((pair) => [pair.file, pair]));
+  refreshStamps(data, pairs);
   const changed = new Set<string>(memory.carried);
   const segmentDir = path.resolve(project.cwd, config.translationsDir, lang);
   const segmentFiles = (await listFiles(segmentDir, ['**/*.xlf']).catch(() => [])).map((file) => file.split(path.sep).join('/'));
@@ -209,6 +209,21 @@ export function stateKeyOf(project: Project): string {
  */
 export function outputKeyOf(project: Project, synthetic: readonly string[]): string {
   return keyOf([hansaFingerprint(), project.config.build, project.config.targetLanguages, synthetic]);
+}
+
+/**
+ * Stamps of files found unchanged by their hash (a racy stamp, a copy with new times) take the
+ * file's stat now, so the next run trusts them by stat again instead of hashing every time.
+ */
+function refreshStamps(data: LanguageStateData, pairs: readonly PairCheck[]): void {
+  for (const pair of pairs) {
+    const record = data.articles[pair.file];
+    if (record === undefined || pair.due !== undefined) continue;
+    let next = record;
+    if (pair.segments.status === 'same-content') next = { ...next, segments: pair.segments.stamp };
+    if (pair.output?.status === 'same-content' && next.output !== undefined) next = { ...next, output: { ...next.output, stamp: pair.output.stamp } };
+    if (next !== record) data.articles[pair.file] = next;
+  }
 }
 
 /** Whether the pair must be processed before the memory is looked at (its own inputs changed). */
@@ -319,18 +334,19 @@ export function forgetPair(plan: LanguagePlan, file: string): void {
   delete plan.data.articles[file];
 }
 
-/** How many written files are stamped at once, racy, rather than after waiting out the racy window. */
-const racyFilesWithoutWait = 32;
+/** Wait until files written before now are out of the racy window (`stamp.ts`). */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, racyWindowMs + 5));
+}
 
 /**
  * Stamp what the language's run wrote, after its files settled (so no stamp is racy), into
  * the state's entries; an entry whose file someone saved since is dropped (the next run reads it).
  */
-async function stampWritten(plan: LanguagePlan): Promise<void> {
+async function stampWritten(plan: LanguagePlan, settled: boolean): Promise<void> {
   if (plan.written.length === 0) return;
-  // Waiting out the clock's tick makes the stamps trusted by stat alone; a few files are cheaper
-  // to verify by their hash next time (their stamps are racy) than a wait in every language.
-  if (plan.written.length > racyFilesWithoutWait) await new Promise((resolve) => setTimeout(resolve, racyWindowMs + 5));
+  // Waiting out the clock's tick makes the stamps trusted by stat alone.
+  if (!settled) await settle();
   const stamps = await mapLimited(plan.written, 32, (item) => stampOfWritten(item.absolute, item.hash));
   // Segment files first: an output's inputs name its segment file's hash.
   plan.written.forEach((item, index) => {
@@ -363,21 +379,21 @@ async function stampWritten(plan: LanguagePlan): Promise<void> {
  * a state always names a memory of its own generation. `full`: the run covered every article
  * (the carried sources are then used up).
  */
-export async function commitLanguage(project: Project, plan: LanguagePlan, options: { full: boolean }): Promise<void> {
-  await stampWritten(plan);
+export async function commitLanguage(project: Project, plan: LanguagePlan, options: { full: boolean; settled?: boolean }): Promise<void> {
+  await stampWritten(plan, options.settled === true);
   const carried = options.full ? plan.carried : new Set([...plan.carried, ...plan.changed]);
   const cache = cacheRoot(project);
   const memory = { ...plan.memory, generation: '', carried: [...carried].sort() };
   // The generation is the memory's own hash: an unchanged memory and state are not written again.
-  const generation = contentHash(JSON.stringify(memory)).slice(0, 32);
-  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'memory.json'), `${JSON.stringify({ ...memory, generation })}\n`);
-  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'articles.json'), `${JSON.stringify({ ...plan.data, memory: generation })}\n`);
+  const generation = contentHash(stableJson(memory)).slice(0, 32);
+  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'memory.json'), `${stableJson({ ...memory, generation })}\n`);
+  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'articles.json'), `${stableJson({ ...plan.data, memory: generation })}\n`);
 }
 
 /** Stamp the outputs a build wrote and write the state; the memory (and its generation) stays. */
-export async function commitOutputs(project: Project, plan: Pick<LanguagePlan, 'lang' | 'data' | 'written' | 'outputKey'>): Promise<void> {
-  await stampWritten(plan as LanguagePlan);
-  await writeIfChanged(path.join(stateDir(cacheRoot(project), plan.lang), 'articles.json'), `${JSON.stringify(plan.data)}\n`);
+export async function commitOutputs(project: Project, plan: Pick<LanguagePlan, 'lang' | 'data' | 'written' | 'outputKey'>, options: { settled?: boolean } = {}): Promise<void> {
+  await stampWritten(plan as LanguagePlan, options.settled === true);
+  await writeIfChanged(path.join(stateDir(cacheRoot(project), plan.lang), 'articles.json'), `${stableJson(plan.data)}\n`);
 }
 
 /** Write a state file atomically unless it already holds `text`. */

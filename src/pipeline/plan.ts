@@ -52,6 +52,8 @@ export interface PairCheck {
    * what it gives the memory may differ from the stored contribution.
    */
   readonly changesMemory: boolean;
+  /** The `dist/` article against its stamp, when it was checked. */
+  readonly output?: StampCheck;
 }
 
 /** The key of a `dist/` article's inputs beyond the language's output key. */
@@ -87,16 +89,17 @@ export async function checkPairs(
     const segments = await checkStamp(document.segmentFile, record?.segments);
     const due = dueReason(record, document.hash, segments, keys);
     let outputDue = false;
+    let output: StampCheck | undefined;
     if (keys.output !== undefined) {
       if (due !== undefined || record?.output === undefined) outputDue = true;
       else if (record.output.inputs !== outputInputs(keys.output, document.hash, record.segments?.hash)) outputDue = true;
       else {
-        const output = await checkStamp(document.output, record.output.stamp);
+        output = await checkStamp(document.output, record.output.stamp);
         outputDue = output.status !== 'same' && output.status !== 'same-content';
       }
     }
     const changesMemory = record === undefined ? segments.status !== 'missing' : record.source !== document.hash || segments.status === 'changed' || segments.status === 'unreadable' || (segments.status === 'missing' && record.segments !== undefined);
-    return { file: document.file, record, segments, due, outputDue, changesMemory };
+    return { file: document.file, record, segments, due, outputDue, changesMemory, ...(output === undefined ? {} : { output }) };
   });
 }
 

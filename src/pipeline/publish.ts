@@ -98,7 +98,15 @@ export async function publishFeed(
   const feedKey = keyOf([run.stateKey, config.feed]);
   const known = new Set([...Object.entries(data.articles).filter(([, record]) => record.output !== undefined).map(([file]) => file), ...Object.keys(data.foreign)]);
   const sameFiles = run.listing.length === known.size && run.listing.every((file) => known.has(file));
-  if (run.published.size === 0 && run.removed === 0 && sameFiles && data.feedKey === feedKey && data.feed !== undefined && (await checkStamp(absolute, data.feed)).status === 'same') return undefined;
+  if (run.published.size === 0 && run.removed === 0 && sameFiles && data.feedKey === feedKey && data.feed !== undefined) {
+    const check = await checkStamp(absolute, data.feed);
+    if (check.status === 'same') return undefined;
+    if (check.status === 'same-content') {
+      // The same bytes under a stamp that was racy (or new times): trusted by stat from now on.
+      data.feed = check.stamp;
+      return undefined;
+    }
+  }
   const stored = data.feedKey === feedKey ? await storedItems(absolute, data.feed, lang) : new Map<string, FeedItem>();
   const foreign: Record<string, FileStamp> = {};
   const found = await mapLimited(run.listing, 32, async (file): Promise<FeedItem | undefined> => {

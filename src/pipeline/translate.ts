@@ -21,7 +21,7 @@ import { createProviders, type Provider, type ProviderName } from '../providers/
 import { runChain, startChainRun, type ChainRun } from './chain.js';
 import { damagedCacheFinding, extractProject, type ExtractRun, type Progress } from './extract.js';
 import { createGate } from './gate.js';
-import { contributionsInOrder, dueByMemory, dueOnItsOwn, planLanguage, type RunDocument } from './incremental.js';
+import { contributionsInOrder, dueByMemory, dueOnItsOwn, planLanguage, type LanguagePlan, type RunDocument } from './incremental.js';
 import { loadLanguageMemory } from './language-memory.js';
 import { leverage, type LeverageCarry } from './leverage.js';
 import { firstLook, type DueReason } from './plan.js';
@@ -29,7 +29,7 @@ import { cacheRoot, type Project } from './project.js';
 import { documentOfSegments, readLanguageStores } from './store-file.js';
 import { loadTagTranslator, type TagTranslator } from './tags.js';
 import { failedExtractions, sourceDocument, type SourceDocument } from './workspace.js';
-import { finishLanguage, prepareWrites, storeAndPublish } from './write.js';
+import { commitLanguages, finishLanguage, prepareWrites, storeAndPublish } from './write.js';
 
 /** Options of `translateProject`. */
 export interface TranslateOptions {
@@ -157,10 +157,14 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
     progress: { done: 0, total: languages.length * documents.length },
   };
   const reports: LanguageReport[] = [];
+  const plans: LanguagePlan[] = [];
   for (const lang of languages) {
     options.signal?.throwIfAborted();
-    reports.push(await translateLanguage(run, lang));
+    const { report, plan } = await translateLanguage(run, lang);
+    reports.push(report);
+    if (plan !== undefined) plans.push(plan);
   }
+  await commitLanguages(run, plans);
   // Read after the loads: a damaged cache entry met while loading is among them.
   findings.unshift(...extraction.findings);
   return {
@@ -184,7 +188,7 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
  * One language: plan over the state → the due documents' memory changes → the memory →
  * leverage, chain, gate, store and publish a chunk of documents at a time → prune, feed, state.
  */
-async function translateLanguage(run: RunState, lang: string): Promise<LanguageReport> {
+async function translateLanguage(run: RunState, lang: string): Promise<{ report: LanguageReport; plan: LanguagePlan | undefined }> {
   const { project, options, mode, providers, chain, errors, findings } = run;
   const { config } = project;
   const plan = await planLanguage(project, lang, {
@@ -256,6 +260,8 @@ async function translateLanguage(run: RunState, lang: string): Promise<LanguageR
   const byOrigin: Record<string, number> = {};
   for (const { origin } of carry.accepted.values()) byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
   const translated = carry.accepted.size;
-  return { lang, files: totals.files, articles: { due: due.length, skipped, reasons }, segments: translated + totals.untranslated, translated, untranslated: totals.untranslated, leveraged: totals.leveraged, characters: totals.characters, requests: totals.requests, estimatedCost: totals.estimatedCost, byOrigin };
+  const report: LanguageReport = { lang, files: totals.files, articles: { due: due.length, skipped, reasons }, segments: translated + totals.untranslated, translated, untranslated: totals.untranslated, leveraged: totals.leveraged, characters: totals.characters, requests: totals.requests, estimatedCost: totals.estimatedCost, byOrigin };
+  // A dry run writes nothing, the state included.
+  return { report, plan: writes === undefined ? undefined : plan };
 }
 

@@ -20,7 +20,7 @@ import type { Segment } from '../markdown/index.js';
 import { publication, writeArticle, type Override } from './build.js';
 import type { ExtractRun, Progress } from './extract.js';
 import { annotate, fillOpen } from './fill.js';
-import { commitLanguage, forgetPair, recordOutput, recordStore, type LanguagePlan } from './incremental.js';
+import { commitLanguage, forgetPair, recordOutput, recordStore, settle, type LanguagePlan } from './incremental.js';
 import type { LeverageCarry } from './leverage.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 import { listArticles, publishFeed, pruneDeleted } from './publish.js';
@@ -149,5 +149,19 @@ export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: st
       if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
     });
   }
-  await reported(displayPath(project, path.join(cacheRoot(project), 'state', lang)), () => commitLanguage(project, plan, { full }));
+}
+
+/**
+ * The state of every language of the run, written once all their files are: one wait for the
+ * clock's tick after the last write makes every stamp trusted by stat (`stamp.ts`), instead of
+ * a wait per language. A run stopped before leaves the old state, which the files written
+ * since disagree with: the next run reads them again.
+ */
+export async function commitLanguages(run: WriteRun, plans: readonly LanguagePlan[]): Promise<void> {
+  const { project, options } = run;
+  if (plans.some((plan) => plan.written.length > 0)) await settle();
+  for (const plan of plans) {
+    const reported = ioReporter(run.errors, plan.lang);
+    await reported(displayPath(project, path.join(cacheRoot(project), 'state', plan.lang)), () => commitLanguage(project, plan, { full: options.files === undefined, settled: true }));
+  }
 }

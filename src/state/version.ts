@@ -36,7 +36,8 @@ export function keyOf(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 32);
 }
 
-function stableJson(value: unknown): string {
+/** JSON with object keys sorted: the same value always gives the same text (state files compare by bytes). */
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
