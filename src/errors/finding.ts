@@ -10,7 +10,7 @@
  *    `markdown/tagged.ts`); this union only gathers them, with the few made nowhere else.
  */
 import type { TermFinding } from '../glossary/index.js';
-import type { TaggedProblem } from '../markdown/index.js';
+import type { TaggedProblem } from '../markdown/tagged.js';
 import type { CheckName } from '../qa/checks.js';
 import type { ErrorCode } from './index.js';
 

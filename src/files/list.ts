@@ -112,8 +112,16 @@ export async function scanFiles(root: string, include: readonly string[], exclud
   }
   const files = new Set<string>();
   const links: string[] = [];
+  // A listing of thousands of files: the relative path by slicing, not `path.relative` each.
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const relativeOf = (entry: Dirent): string => {
+    const parent = entry.parentPath;
+    const dir = parent === root || `${parent}${path.sep}` === prefix ? '' : parent.startsWith(prefix) ? parent.slice(prefix.length) : path.relative(root, parent);
+    const relative = dir === '' ? entry.name : `${dir}${path.sep}${entry.name}`;
+    return path.sep === '/' ? relative : relative.split(path.sep).join('/');
+  };
   for (const entry of entries) {
-    const relative = path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+    const relative = relativeOf(entry);
     if (entry.isSymbolicLink()) links.push(relative);
     else if (entry.isFile() && wanted(relative)) files.add(relative);
   }
@@ -133,7 +141,27 @@ export async function scanFiles(root: string, include: readonly string[], exclud
 
 /** Files below `root` (relative, `/`-separated, sorted) that match `include` and not `exclude`. */
 export async function listFiles(root: string, include: readonly string[], exclude: readonly string[] = []): Promise<string[]> {
-  return [...(await scanFiles(root, include, exclude)).files];
+  const bases = include.map((glob) => picomatch.scan(glob));
+  // Globs below a folder (`glossary/**/*.csv`, `memory/**/*.tmx`) are looked for in that folder
+  // only: a project's `translations/` and `dist/` hold thousands of files no such glob wants.
+  if (exclude.length > 0 || bases.some((scan) => scan.negated || scan.base === '' || scan.base.includes('..'))) return [...(await scanFiles(root, include, exclude)).files];
+  const found = new Set<string>();
+  for (const scan of bases) {
+    if (!scan.isGlob) {
+      if (await isFile(path.join(root, scan.base))) found.add(scan.base);
+      continue;
+    }
+    for (const file of (await scanFiles(path.join(root, scan.base), [scan.glob])).files) found.add(`${scan.base}/${file}`);
+  }
+  return [...found].sort();
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Entries of an outside folder looked at, at most, to decide whether its link matters. */

@@ -18,6 +18,7 @@
  * (One file of over 400 lines: one walk over every mdast node type, as remark's own handlers
  * are one table; the units' offsets, which the merge relies on, are kept by that one walk.)
  */
+import { countWords } from './words.js';
 import { createHash } from 'node:crypto';
 import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, TableCell } from 'mdast';
 import { InputError } from '../errors/index.js';
@@ -495,27 +496,6 @@ function plainOf(tagged: string): string {
   return tagged.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt);/g, (_, n: string) => (n === 'amp' ? '&' : n === 'lt' ? '<' : '>'));
 }
 
-const wordChar = /[\p{L}\p{N}]/u;
-const wordInner = /[\p{L}\p{N}\p{M}'’.-]/u;
-
-/** Words as translators count them: runs of letters and digits (apostrophes, dots, hyphens inside). */
-export function countWords(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // ASCII fast path; other characters go through the Unicode classes.
-    const isStart = code < 128 ? (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122) : wordChar.test(text[i] ?? '');
-    if (inWord) {
-      if (isStart || (code < 128 ? code === 39 || code === 46 || code === 45 : wordInner.test(text[i] ?? ''))) continue;
-      inWord = false;
-    } else if (isStart) {
-      inWord = true;
-      count += 1;
-    }
-  }
-  return count;
-}
 
 function segmentId(tagged: string, kinds: readonly CodeKind[], role: SegmentRole): string {
   return createHash('sha256')

@@ -1,4 +1,5 @@
-export { extractDocument, extractFromTree, hashSource, countWords, defaultTranslatableKeys, type ExtractOptions } from './extract.js';
+export { countWords } from './words.js';
+export { extractDocument, extractFromTree, hashSource, defaultTranslatableKeys, type ExtractOptions } from './extract.js';
 export { mergeDocument, serializePhrasing, type MergeOptions, type MergeProblem } from './merge.js';
 export { parseMarkdown, processor } from './parse.js';
 export { defaultMarkdownLimits, inlineMarkers, measureNesting, type MarkdownLimits, type Nesting } from './limits.js';

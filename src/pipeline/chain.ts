@@ -17,7 +17,8 @@
  */
 import type { HansaConfig } from '../config/index.js';
 import { InputError, type Finding } from '../errors/index.js';
-import { readTarget, type Segment } from '../markdown/index.js';
+import { readTarget } from '../markdown/tagged.js';
+import type { Segment } from '../markdown/types.js';
 import { ProviderJournal, type JournalRecord } from '../memory/journal.js';
 import { memoryProviderName, type Provider, type SegmentTerm } from '../providers/index.js';
 import { ProviderQueue, packBatches } from '../queue/index.js';

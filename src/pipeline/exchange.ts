@@ -17,7 +17,7 @@ import { coversImports, memoryImportDir } from '../config/index.js';
 import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
 import { decodeText } from '../files/text.js';
-import { readTarget } from '../markdown/index.js';
+import { readTarget } from '../markdown/tagged.js';
 import { readPo, writePo } from '../formats/po.js';
 import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';

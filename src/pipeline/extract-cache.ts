@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { readCacheFile, type CacheRead } from '../files/index.js';
-import type { CodeKind, ExtractedDocument } from '../markdown/index.js';
+import type { CodeKind, ExtractedDocument } from '../markdown/types.js';
 
 /**
  * The cached extraction of a source whose bytes hash to `hash`: damaged when it does not

@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomic, type SkippedLink } from '../files/index.js';
-import type { ExtractedDocument } from '../markdown/index.js';
+import type { ExtractedDocument } from '../markdown/types.js';
 import type { ExtractContext, FileOutcome, FileRead } from './extract-file.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { racyWindowMs } from '../state/stamp.js';

@@ -12,7 +12,7 @@
  */
 import type { Accepted } from './remote.js';
 import type { MemoryMatch } from '../memory/tm.js';
-import type { ExtractedDocument, Segment } from '../markdown/index.js';
+import type { ExtractedDocument, Segment } from '../markdown/types.js';
 import { checkSegment } from '../qa/checks.js';
 import { segmentTerms, type TermHit, type Terminology } from '../glossary/index.js';
 import type { SegmentFile, StoreNote, StoreSegment, Suggestion } from '../formats/types.js';

@@ -15,7 +15,8 @@
  */
 import type { Finding } from '../errors/index.js';
 import { TerminologyChecker, type TermHit, type Terminology } from '../glossary/index.js';
-import { plainText, type Segment } from '../markdown/index.js';
+import { plainText } from '../markdown/tagged.js';
+import type { Segment } from '../markdown/types.js';
 import type { Provider } from '../providers/index.js';
 import { gateFindings } from '../qa/checks.js';
 import type { Accepted, Refusal } from './remote.js';

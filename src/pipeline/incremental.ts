@@ -16,23 +16,24 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { listFiles, writeFileAtomic } from '../files/index.js';
+import { listFiles, temporarySuffix, writeFileAtomic } from '../files/index.js';
 import { segmentsOf, type SegmentFile, type StoreSegment } from '../formats/types.js';
-import { countWords, plainText } from '../markdown/index.js';
+import { plainText } from '../markdown/tagged.js';
+import { countWords } from '../markdown/words.js';
 import type { MemoryIndexEntry } from '../memory/tm.js';
 import { contributionOf, changedSources, emptyMemoryState, memoryEntriesOf, readMemoryState, type Contribution, type MemoryStateData } from '../state/memory.js';
-import { readLanguageState, stateDir, type ArticleState, type LanguageStateData, type SegmentCounts } from '../state/language.js';
+import { languageStateText, readLanguageState, stateDir, type ArticleState, type LanguageStateData, type SegmentCounts } from '../state/language.js';
 import { checkStamp, contentHash, racyWindowMs, stampOfWritten, type FileStamp } from '../state/stamp.js';
-import { hansaFingerprint, keyOf, stableJson } from '../state/version.js';
+import { hansaFingerprint, keyOf } from '../state/version.js';
 import type { HansaConfig } from '../config/index.js';
 import type { TranslationStatus } from '../publish/index.js';
 import { checkPairs, mapLimited, memoryAffected, outputInputs, relativeTo, type PairCheck } from './plan.js';
 import { extractContext } from './extract.js';
 import { cacheRoot, type Project } from './project.js';
 import { retiredPath } from './retired.js';
-import { isOpen, readSegmentFile, segmentFilePath } from './store.js';
+import { isOpen, readSegmentFile, segmentFileName } from './store.js';
 import { bundledLocales } from './tags.js';
-import type { ExtractedDocument } from '../markdown/index.js';
+import type { ExtractedDocument } from '../markdown/types.js';
 
 /** A source document of the run: path below the content folder and the hash of its bytes. */
 export interface RunDocument {
@@ -51,6 +52,8 @@ export interface LanguagePlan {
   readonly checks: ReadonlyMap<string, PairCheck>;
   /** Every segment file below `translations/<lang>/`, as listed (the memory's order for the rest). */
   readonly segmentFiles: readonly string[];
+  /** Whether a killed run left temporary files among the segment files. */
+  readonly temporaries: boolean;
   /** Sources whose memory entries changed since the state was written. */
   readonly changed: Set<string>;
   /** A memory file (TMX, retired) changed outside the state's knowledge: every open pair is due. */
@@ -141,22 +144,25 @@ export async function planLanguage(
   const segmentKey = keyOf([hansa, segmentConfig(config), run.chain, glossary.version, await tagsKey(project, lang)]);
   const outputKey = run.mode === 'translate' ? outputKeyOf(project, run.synthetic) : undefined;
   const outDir = path.resolve(project.cwd, config.outDir, lang);
+  const segmentDir = path.resolve(project.cwd, config.translationsDir, lang);
+  // Thousands of pairs: paths by joining strings below two resolved folders.
+  const below = (dir: string, file: string): string => `${dir}${path.sep}${path.sep === '/' ? file : file.split('/').join(path.sep)}`;
   const pairs = await checkPairs(
-    run.documents.map((document) => ({ file: document.file, hash: document.hash, segmentFile: segmentFilePath(project, lang, document.file), output: path.resolve(outDir, document.file) })),
+    run.documents.map((document) => ({ file: document.file, hash: document.hash, segmentFile: below(segmentDir, segmentFileName(document.file)), output: below(outDir, document.file) })),
     data.articles,
     { segments: segmentKey, output: outputKey, fillsOpen: run.fillsOpen },
   );
   const checks = new Map(pairs.map((pair) => [pair.file, pair]));
   refreshStamps(data, pairs);
   const changed = new Set<string>(memory.carried);
-  const segmentDir = path.resolve(project.cwd, config.translationsDir, lang);
-  const segmentFiles = (await listFiles(segmentDir, ['**/*.xlf']).catch(() => [])).map((file) => file.split(path.sep).join('/'));
-  const ofRun = new Set(run.documents.map((document) => relativeTo(segmentDir, segmentFilePath(project, lang, document.file))));
+  const listed = await listFiles(segmentDir, ['**/*.xlf', `**/*${temporarySuffix}`]).catch(() => []);
+  const segmentFiles = listed.filter((file) => file.endsWith('.xlf'));
+  const ofRun = new Set(run.documents.map((document) => segmentFileName(document.file)));
   // Segment files of other articles (left out of this run, or deleted): their stamps are the
   // state's record of them, or of the orphan.
   const bySegmentFile = new Map<string, ArticleState>();
-  for (const [file, record] of Object.entries(data.articles)) bySegmentFile.set(relativeTo(segmentDir, segmentFilePath(project, lang, file)), record);
-  const listed = new Set(segmentFiles);
+  for (const [file, record] of Object.entries(data.articles)) bySegmentFile.set(segmentFileName(file), record);
+  const listedFiles = new Set(segmentFiles);
   const orphans: Record<string, FileStamp> = {};
   await mapLimited(segmentFiles.filter((file) => !ofRun.has(file)), 32, async (file) => {
     const absolute = path.join(segmentDir, file);
@@ -181,7 +187,7 @@ export async function planLanguage(
   });
   // A segment file that is gone takes its translations out of the memory.
   for (const file of Object.keys(memory.files)) {
-    if (listed.has(file)) continue;
+    if (listedFiles.has(file)) continue;
     for (const source of changedSources(memory.files[file], undefined)) changed.add(source);
     delete memory.files[file];
   }
@@ -189,7 +195,7 @@ export async function planLanguage(
   const memoryFileList = [...(await listFiles(project.cwd, config.memory.files)).map((file) => file.split(path.sep).join('/')), relativeTo(project.cwd, retiredPath(project, lang))];
   const memoryFiles = await stampsOf(project.cwd, memoryFileList, data.memoryFiles);
   data.memoryFiles = memoryFiles.stamps;
-  return { lang, key, segmentKey, outputKey, data, memory, checks, segmentFiles, changed, memoryFilesChanged: memoryFiles.changed, written: [], carried: new Set() };
+  return { lang, key, segmentKey, outputKey, data, memory, checks, segmentFiles, temporaries: listed.length > segmentFiles.length, changed, memoryFilesChanged: memoryFiles.changed, written: [], carried: new Set() };
 }
 
 /**
@@ -232,18 +238,13 @@ export function dueOnItsOwn(plan: LanguagePlan, file: string): boolean {
   return check === undefined || check.due !== undefined || check.outputDue;
 }
 
-/** The relative path of a document's segment file below `translations/<lang>/`. */
-function segmentFileOf(project: Project, lang: string, file: string): string {
-  return relativeTo(path.resolve(project.cwd, project.config.translationsDir, lang), segmentFilePath(project, lang, file));
-}
-
 /**
  * What the stores read for this run change in the memory: their reconciled contributions
  * against the stored ones, and what they retire.
  */
 export function absorbStores(project: Project, plan: LanguagePlan, stores: readonly { readonly file: string; readonly current: SegmentFile; readonly retired: readonly StoreSegment[] }[]): void {
   for (const store of stores) {
-    const file = segmentFileOf(project, plan.lang, store.file);
+    const file = segmentFileName(store.file);
     for (const source of changedSources(plan.memory.files[file], contributionOf(store.current))) plan.changed.add(source);
     for (const segment of store.retired) plan.changed.add(segment.source);
   }
@@ -268,7 +269,7 @@ export async function dueByMemory(plan: LanguagePlan, documents: readonly RunDoc
 export function* contributionsInOrder(project: Project, plan: LanguagePlan, documents: readonly RunDocument[], reconciled: ReadonlyMap<string, Contribution>, unreadable: ReadonlySet<string>): Generator<MemoryIndexEntry> {
   const ofRun = new Set<string>();
   for (const document of documents) {
-    const file = segmentFileOf(project, plan.lang, document.file);
+    const file = segmentFileName(document.file);
     ofRun.add(file);
     if (unreadable.has(document.file)) continue;
     const contribution = reconciled.get(document.file) ?? plan.memory.files[file];
@@ -307,7 +308,7 @@ export function recordStore(
   updated: SegmentFile,
   text: string,
 ): void {
-  const file = segmentFileOf(project, plan.lang, store.file);
+  const file = segmentFileName(store.file);
   const written = contributionOf(updated);
   for (const source of changedSources(contributionOf(store.current), written)) plan.carried.add(source);
   plan.memory.files[file] = written;
@@ -385,15 +386,15 @@ export async function commitLanguage(project: Project, plan: LanguagePlan, optio
   const cache = cacheRoot(project);
   const memory = { ...plan.memory, generation: '', carried: [...carried].sort() };
   // The generation is the memory's own hash: an unchanged memory and state are not written again.
-  const generation = contentHash(stableJson(memory)).slice(0, 32);
-  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'memory.json'), `${stableJson({ ...memory, generation })}\n`);
-  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'articles.json'), `${stableJson({ ...plan.data, memory: generation })}\n`);
+  const generation = contentHash(JSON.stringify(memory)).slice(0, 32);
+  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'memory.json'), `${JSON.stringify({ ...memory, generation })}\n`);
+  await writeIfChanged(path.join(stateDir(cache, plan.lang), 'articles.json'), languageStateText({ ...plan.data, memory: generation }));
 }
 
 /** Stamp the outputs a build wrote and write the state; the memory (and its generation) stays. */
 export async function commitOutputs(project: Project, plan: Pick<LanguagePlan, 'lang' | 'data' | 'written' | 'outputKey'>, options: { settled?: boolean } = {}): Promise<void> {
   await stampWritten(plan as LanguagePlan, options.settled === true);
-  await writeIfChanged(path.join(stateDir(cacheRoot(project), plan.lang), 'articles.json'), `${stableJson(plan.data)}\n`);
+  await writeIfChanged(path.join(stateDir(cacheRoot(project), plan.lang), 'articles.json'), languageStateText(plan.data));
 }
 
 /** Write a state file atomically unless it already holds `text`. */

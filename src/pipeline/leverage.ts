@@ -13,7 +13,8 @@
  * 5. Only open segments (and tags that follow the resources) are looked at: a person's
  *    translation is never replaced (DESIGN §8.1).
  */
-import { escapeText, plainText, type Segment } from '../markdown/index.js';
+import { escapeText, plainText } from '../markdown/tagged.js';
+import type { Segment } from '../markdown/types.js';
 import type { MemoryIndex, MemoryMatch } from '../memory/tm.js';
 import { segmentsOf } from '../formats/types.js';
 import { refreshable } from './fill.js';

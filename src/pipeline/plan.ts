@@ -25,7 +25,7 @@ import { absorbStores, type LanguagePlan } from './incremental.js';
 import { displayPath, type Project } from './project.js';
 import { segmentFilePath } from './store.js';
 import { readWorkspaceFile, sourceDocument } from './workspace.js';
-import type { ExtractedDocument } from '../markdown/index.js';
+import type { ExtractedDocument } from '../markdown/types.js';
 import { foldWord } from '../memory/fuzzy.js';
 import { MemoryIndex } from '../memory/tm.js';
 import { checkStamp, type StampCheck } from '../state/stamp.js';
@@ -86,7 +86,8 @@ export async function checkPairs(
 ): Promise<PairCheck[]> {
   return mapLimited(documents, parallelChecks, async (document): Promise<PairCheck> => {
     const record = articles[document.file];
-    const segments = await checkStamp(document.segmentFile, record?.segments);
+    // The bytes a check read are not kept: a plan lives for the whole run.
+    const segments = withoutBytes(await checkStamp(document.segmentFile, record?.segments));
     const due = dueReason(record, document.hash, segments, keys);
     let outputDue = false;
     let output: StampCheck | undefined;
@@ -94,13 +95,20 @@ export async function checkPairs(
       if (due !== undefined || record?.output === undefined) outputDue = true;
       else if (record.output.inputs !== outputInputs(keys.output, document.hash, record.segments?.hash)) outputDue = true;
       else {
-        output = await checkStamp(document.output, record.output.stamp);
+        output = withoutBytes(await checkStamp(document.output, record.output.stamp));
         outputDue = output.status !== 'same' && output.status !== 'same-content';
       }
     }
     const changesMemory = record === undefined ? segments.status !== 'missing' : record.source !== document.hash || segments.status === 'changed' || segments.status === 'unreadable' || (segments.status === 'missing' && record.segments !== undefined);
     return { file: document.file, record, segments, due, outputDue, changesMemory, ...(output === undefined ? {} : { output }) };
   });
+}
+
+/** A check without the bytes it read. */
+function withoutBytes(check: StampCheck): StampCheck {
+  if (check.status === 'same-content') return { status: 'same-content', stamp: check.stamp, bytes: Buffer.alloc(0) };
+  if (check.status === 'changed') return { status: 'changed', stamp: check.stamp, bytes: Buffer.alloc(0) };
+  return check;
 }
 
 function dueReason(record: ArticleState | undefined, sourceHash: string, segments: StampCheck, keys: { segments: string; fillsOpen: boolean }): DueReason | undefined {

@@ -3,7 +3,8 @@
  * human ones included. Errors make the command exit 1.
  */
 import path from 'node:path';
-import { plainText, type Segment } from '../markdown/index.js';
+import { plainText } from '../markdown/tagged.js';
+import type { Segment } from '../markdown/types.js';
 import { TerminologyChecker, loadTerminology, memoizeHits } from '../glossary/index.js';
 import { checkSegment } from '../qa/checks.js';
 import { segmentsOf } from '../formats/types.js';

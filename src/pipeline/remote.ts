@@ -9,7 +9,7 @@
  *    as codes, the faults named); if that fails too, the segment stays pending for the
  *    next provider of the chain, and a finding says why.
  */
-import type { Segment } from '../markdown/index.js';
+import type { Segment } from '../markdown/types.js';
 import { journalKey, journalRecord, type JournalRequest, type ProviderJournal } from '../memory/journal.js';
 import type { Provider, ProviderCapabilities, SegmentRequest, SegmentTerm } from '../providers/index.js';
 import type { BatchLimits, ProviderQueue, ProviderQueueOptions } from '../queue/index.js';

@@ -18,7 +18,8 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { plainText, type BlockUnit, type CodeKind, type ExtractedDocument, type InlineCode, type NodeData, type Segment } from '../markdown/index.js';
+import { plainText } from '../markdown/tagged.js';
+import type { BlockUnit, CodeKind, ExtractedDocument, InlineCode, NodeData, Segment } from '../markdown/types.js';
 import { readXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, stateRank, type SegmentFile, type StoreCode, type StoreNote, type StoreSegment, type StoreUnit, type Suggestion, type TranslationState, type UnitPart } from '../formats/types.js';
 import { fuzzyScore } from '../memory/fuzzy.js';
@@ -28,7 +29,12 @@ import type { Project } from './project.js';
 
 /** Where the segment file of a source document (relative to the content folder) lives. */
 export function segmentFilePath(project: Project, lang: string, file: string): string {
-  return path.resolve(project.cwd, project.config.translationsDir, lang, file.replace(/\.(md|markdown|mdx?)$/i, '') + '.xlf');
+  return path.resolve(project.cwd, project.config.translationsDir, lang, segmentFileName(file));
+}
+
+/** The segment file's path below `translations/<lang>/` for a source document's path below the content folder. */
+export function segmentFileName(file: string): string {
+  return file.replace(/\.(md|markdown|mdx?)$/i, '') + '.xlf';
 }
 
 /** The segment file on disk, or `undefined` when there is none yet. */

@@ -7,7 +7,7 @@
  * glossary's target term, a number as it was. Services that are deterministic would
  * otherwise give the same refused answer again, and it would be bought twice.
  */
-import { parseTagged, renderTagged, type Run } from '../markdown/index.js';
+import { parseTagged, renderTagged, type Run } from '../markdown/tagged.js';
 
 /** A span of the segment's plain text to mask, and what to put back. */
 export interface MaskSpan {

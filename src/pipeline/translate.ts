@@ -15,7 +15,7 @@
 import path from 'node:path';
 import type { Finding } from '../errors/index.js';
 import { glossaryPairsReader, glossaryVersion, loadTerminology, maskSpans, memoizeHits, segmentTerms, type Terminology } from '../glossary/index.js';
-import type { ExtractedDocument } from '../markdown/index.js';
+import type { ExtractedDocument } from '../markdown/types.js';
 import type { MemoryIndex } from '../memory/tm.js';
 import { createProviders, type Provider, type ProviderName } from '../providers/index.js';
 import { runChain, startChainRun, type ChainRun } from './chain.js';
@@ -222,7 +222,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
   const refusals = new Map<string, string>();
   const totals = { files: 0, leveraged: 0, untranslated: 0, characters: 0, requests: 0, estimatedCost: 0 };
   const published = new Map<string, string>();
-  const writes = chain.dryRun ? undefined : await prepareWrites(run, lang);
+  const writes = chain.dryRun ? undefined : await prepareWrites(run, lang, { temporaries: plan.temporaries, writes: due.length > 0 });
   for (let start = 0; start < due.length; start += chunkSize) {
     options.signal?.throwIfAborted();
     const sources: SourceDocument[] = [];

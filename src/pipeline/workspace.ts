@@ -3,7 +3,7 @@
  * language, reconciled with the current source (nothing written). `status`, `qa`,
  * `import` and `export` start here.
  */
-import type { ExtractedDocument } from '../markdown/index.js';
+import type { ExtractedDocument } from '../markdown/types.js';
 import { segmentsOf, type SegmentFile, type StoreSegment } from '../formats/types.js';
 import { HansaError, IoError, asIoError, type Finding } from '../errors/index.js';
 import { extractProject, type ExtractRun } from './extract.js';

@@ -16,8 +16,8 @@ import type { Finding } from '../errors/index.js';
 import { removeStaleTemporaries } from '../files/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import type { TermHit, Terminology } from '../glossary/index.js';
-import type { Segment } from '../markdown/index.js';
-import { publication, writeArticle, type Override } from './build.js';
+import type { Segment } from '../markdown/types.js';
+import type { Override } from './build.js';
 import type { ExtractRun, Progress } from './extract.js';
 import { annotate, fillOpen } from './fill.js';
 import { commitLanguage, forgetPair, recordOutput, recordStore, settle, type LanguagePlan } from './incremental.js';
@@ -47,14 +47,15 @@ export interface WriteRun {
 }
 
 /** Before a language's first write: leftovers of a killed run go, and the retired file is ready. */
-export async function prepareWrites(run: WriteRun, lang: string): Promise<{ retire: (segments: readonly StoreSegment[]) => Promise<boolean> }> {
+export async function prepareWrites(run: WriteRun, lang: string, plan: { readonly temporaries: boolean; readonly writes: boolean }): Promise<{ retire: (segments: readonly StoreSegment[]) => Promise<boolean> }> {
   const { project, mode } = run;
   const reported = ioReporter(run.errors, lang);
   const outDir = path.resolve(project.cwd, project.config.outDir, lang);
-  // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone.
-  if (mode === 'translate') await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
+  // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone —
+  // looked for where the run writes, or where the plan's listing saw some.
+  if (mode === 'translate' && plan.writes) await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
   const segmentDir = path.resolve(project.cwd, project.config.translationsDir, lang);
-  await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
+  if (plan.writes || plan.temporaries) await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
   return { retire: (segments) => reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, segments)) };
 }
 
@@ -80,6 +81,8 @@ export async function storeAndPublish(
   const { project, options, mode, findings } = run;
   const { config } = project;
   const { accepted, fuzzy } = context.carry;
+  // The merge (and with it the Markdown parser) is loaded only by a run that writes articles.
+  const { publication, writeArticle } = await import('./build.js');
   // Copy and pseudo output is published from the run, never stored.
   const overrides = new Map<string, Override>();
   for (const [id, entry] of accepted) if (entry.synthetic === true) overrides.set(id, entry);

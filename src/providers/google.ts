@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors/index.js';
-import { escapeText } from '../markdown/index.js';
+import { escapeText } from '../markdown/tagged.js';
 import { ProviderError, TransientError, type ProviderErrorOptions } from '../queue/index.js';
 import { requestJson } from './http.js';
 import type { Provider, ProviderCapabilities, TranslationRequest, TranslationResult } from './types.js';

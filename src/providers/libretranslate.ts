@@ -14,7 +14,7 @@
  *    JSON, is an error, never a translation.
  */
 import { z } from 'zod';
-import { escapeText, unescapeText } from '../markdown/index.js';
+import { escapeText, unescapeText } from '../markdown/tagged.js';
 import { FatalError, TransientError } from '../queue/index.js';
 import { requestJson } from './http.js';
 import type { Provider, TranslationRequest, TranslationResult } from './types.js';

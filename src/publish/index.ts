@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { listFiles, writeFileAtomic } from '../files/index.js';
-import { readFrontmatter } from '../markdown/index.js';
+import { readFrontmatter } from '../markdown/frontmatter.js';
 
 /** How far a translated article is from a reviewed one. */
 export type TranslationStatus = 'complete' | 'partial' | 'machine' | 'reviewed';

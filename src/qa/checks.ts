@@ -5,7 +5,7 @@
  * fails a blocking check before it can be accepted, and `hansa qa` reports every
  * finding over the segment files, human translations included.
  */
-import { plainText, readTarget } from '../markdown/index.js';
+import { plainText, readTarget } from '../markdown/tagged.js';
 
 /** What a check found. `error` blocks machine output at the gate and fails `hansa qa`. */
 export interface SegmentFinding {

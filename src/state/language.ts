@@ -101,6 +101,14 @@ export async function readLanguageState(cacheRoot: string, lang: string, key: st
   return read.value;
 }
 
+/**
+ * The text of a state: its keys in the schema's order (the order a state read back has), so the
+ * same state always gives the same bytes and an unchanged one is not written again.
+ */
+export function languageStateText(state: LanguageStateData): string {
+  return `${JSON.stringify(languageStateSchema.parse(state))}\n`;
+}
+
 /** Write the state of `lang` atomically. Call it under the project lock. */
 export async function writeLanguageState(cacheRoot: string, lang: string, state: LanguageStateData): Promise<void> {
   await writeFileAtomic(path.join(stateDir(cacheRoot, lang), 'articles.json'), `${JSON.stringify(state)}\n`);

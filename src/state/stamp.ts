@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { z } from 'zod';
 
 export const fileStampSchema = z.object({
@@ -55,6 +55,11 @@ function isCoarse(stats: Pick<Stats, 'mtimeMs' | 'ctimeMs'>): boolean {
 function racy(stats: Pick<Stats, 'mtimeMs' | 'ctimeMs'>, now: number): boolean {
   const window = isCoarse(stats) ? 2000 : racyWindowMs;
   return Math.max(stats.mtimeMs, stats.ctimeMs) > now - window;
+}
+
+function statSyncOrUndefined(file: string): Stats | undefined {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats;
 }
 
 async function statOrUndefined(file: string): Promise<Stats | undefined> {
@@ -123,7 +128,9 @@ export async function checkStamp(file: string, stamp: FileStamp | undefined): Pr
 
 async function compareStamp(file: string, stamp: FileStamp | undefined): Promise<StampCheck> {
   if (stamp !== undefined && stamp.racy !== true) {
-    const stats = await statOrUndefined(file);
+    // A warm run checks tens of thousands of stamps: a synchronous stat of a cached inode takes
+    // microseconds, a round trip through the thread pool ten times that.
+    const stats = statSyncOrUndefined(file);
     if (stats === undefined) return { status: 'missing' };
     if (sameStat(stats, stamp)) return { status: 'same', stamp };
   }
