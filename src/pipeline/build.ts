@@ -294,7 +294,7 @@ export async function buildProject(project: Project, options: { targetLanguages?
     if (removed > 0) listing = await listArticles(project, lang);
     await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
       const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
-      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
+      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
     });
     plans.push(plan);
     reports.push({ lang, articles, byStatus });

@@ -23,7 +23,7 @@ import { countWords } from '../markdown/words.js';
 import type { MemoryIndexEntry } from '../memory/tm.js';
 import { contributionOf, changedSources, emptyMemoryState, memoryEntriesOf, readMemoryState, type Contribution, type MemoryStateData } from '../state/memory.js';
 import { languageStateText, readLanguageState, stateDir, type ArticleState, type LanguageStateData, type SegmentCounts } from '../state/language.js';
-import { checkStamp, contentHash, racyWindowMs, stampOfWritten, type FileStamp } from '../state/stamp.js';
+import { checkStamp, contentHash, racyWindowMs, stampOfOwnFile, stampOfWritten, type FileStamp } from '../state/stamp.js';
 import { hansaFingerprint, keyOf } from '../state/version.js';
 import type { HansaConfig } from '../config/index.js';
 import type { TranslationStatus } from '../publish/index.js';
@@ -59,7 +59,7 @@ export interface LanguagePlan {
   /** A memory file (TMX, retired) changed outside the state's knowledge: every open pair is due. */
   readonly memoryFilesChanged: boolean;
   /** Files written this run, stamped at the end. */
-  readonly written: { readonly kind: 'segments' | 'output' | 'feed'; readonly file: string; readonly absolute: string; readonly hash: string; readonly inputs?: string; readonly status?: TranslationStatus }[];
+  readonly written: { readonly kind: 'segments' | 'output' | 'feed'; readonly file: string; readonly absolute: string; readonly hash: string; readonly size?: number; readonly inputs?: string; readonly status?: TranslationStatus }[];
   /** Sources of entries this run's own writes add to the memory (for the next run). */
   readonly carried: Set<string>;
 }
@@ -246,7 +246,8 @@ export function absorbStores(project: Project, plan: LanguagePlan, stores: reado
   for (const store of stores) {
     const file = segmentFileName(store.file);
     for (const source of changedSources(plan.memory.files[file], contributionOf(store.current))) plan.changed.add(source);
-    for (const segment of store.retired) plan.changed.add(segment.source);
+    // Only what the memory keeps of them: a retired segment without a translation changes nothing.
+    for (const segment of store.retired) if (segment.target !== undefined && segment.target !== '' && segment.state !== 'initial') plan.changed.add(segment.source);
   }
 }
 
@@ -348,7 +349,9 @@ async function stampWritten(plan: LanguagePlan, settled: boolean): Promise<void>
   if (plan.written.length === 0) return;
   // Waiting out the clock's tick makes the stamps trusted by stat alone.
   if (!settled) await settle();
-  const stamps = await mapLimited(plan.written, 32, (item) => stampOfWritten(item.absolute, item.hash));
+  // A feed (megabytes, written by Hansa alone, under the lock) is stamped by its stat and the
+  // hash of what was written; anything people may save is read back.
+  const stamps = await mapLimited(plan.written, 32, async (item) => (item.kind === 'feed' && item.size !== undefined ? stampOfOwnFile(item.absolute, item.hash, item.size) : stampOfWritten(item.absolute, item.hash)));
   // Segment files first: an output's inputs name its segment file's hash.
   plan.written.forEach((item, index) => {
     const stamp = stamps[index];

@@ -81,6 +81,46 @@ async function storedItems(absolute: string, stamp: FileStamp | undefined, lang:
 }
 
 /**
+ * The feed with the items of `published` replaced in place, when that is all that changed: the
+ * feed file is the one Hansa wrote (its stamp), every published article already has an item
+ * there and keeps its place in the order (same date). The text is what `feedText` would make
+ * of the whole feed — an item's text is the same wherever it stands — without parsing the
+ * feed's other items: a feed holds every article's text, megabytes per language. `undefined`
+ * when the feed must be made whole; `text` undefined when nothing changed.
+ */
+async function splicedFeed(absolute: string, stamp: FileStamp, lang: string, published: ReadonlyMap<string, string>, baseUrl: string | undefined): Promise<{ text: Buffer | undefined; hash: string; size: number } | undefined> {
+  const check = await checkStamp(absolute, stamp);
+  if (check.status !== 'same') return undefined;
+  // Bytes, not text: decoding and encoding megabytes for one item would cost more than the rest.
+  const old = await readFile(absolute).catch(() => undefined);
+  if (old === undefined) return undefined;
+  let bytes = old;
+  for (const [file, article] of published) {
+    const item = feedItem(article, file, lang, baseUrl);
+    if (item === undefined) return undefined;
+    // Items are written two levels deep: `    {` opens one, `    }` closes it, and JSON escapes
+    // every newline inside strings, so these lines are found nowhere else.
+    const start = bytes.indexOf(`\n    {\n      "id": ${JSON.stringify(item.id)},\n`);
+    if (start < 0) return undefined;
+    const end = bytes.indexOf('\n    }', start + 1);
+    if (end < 0) return undefined;
+    const before = JSON.parse(bytes.subarray(start + 1, end + 6).toString('utf8')) as Partial<FeedItem>;
+    if (before.date_published !== item.date_published) return undefined;
+    bytes = Buffer.concat([bytes.subarray(0, start + 1), Buffer.from(itemText(item)), bytes.subarray(end + 6)]);
+  }
+  if (bytes.equals(old)) return { text: undefined, hash: stamp.hash, size: old.length };
+  return { text: bytes, hash: contentHash(bytes), size: bytes.length };
+}
+
+/** An item as `JSON.stringify(feed, null, 2)` writes it inside the feed's `items`. */
+function itemText(item: FeedItem): string {
+  return JSON.stringify(item, null, 2)
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
+
+/**
  * Rebuild `dist/<lang>/index.json` from the items it holds and the articles this run wrote
  * (`published`: texts by path below `dist/<lang>/`); `verified`: articles whose stamps the plan
  * found unchanged. Writes it only when its text changed; updates `data.foreign`, `data.feed`
@@ -91,7 +131,7 @@ export async function publishFeed(
   lang: string,
   data: LanguageStateData,
   run: { readonly published: ReadonlyMap<string, string>; readonly removed: number; readonly listing: readonly string[]; readonly verified: ReadonlySet<string>; readonly stateKey: string },
-): Promise<{ hash: string; written: boolean; absolute: string } | undefined> {
+): Promise<{ hash: string; written: boolean; absolute: string; size: number } | undefined> {
   const { config } = project;
   const langDir = path.resolve(project.cwd, config.outDir, lang);
   const absolute = path.join(langDir, 'index.json');
@@ -105,6 +145,13 @@ export async function publishFeed(
       // The same bytes under a stamp that was racy (or new times): trusted by stat from now on.
       data.feed = check.stamp;
       return undefined;
+    }
+  }
+  if (data.feedKey === feedKey && run.removed === 0 && sameFiles && data.feed !== undefined) {
+    const spliced = await splicedFeed(absolute, data.feed, lang, run.published, config.feed.baseUrl);
+    if (spliced !== undefined) {
+      if (spliced.text !== undefined) await writeFileAtomic(absolute, spliced.text);
+      return { hash: spliced.hash, written: spliced.text !== undefined, absolute, size: spliced.size };
     }
   }
   const stored = data.feedKey === feedKey ? await storedItems(absolute, data.feed, lang) : new Map<string, FeedItem>();
@@ -137,5 +184,5 @@ export async function publishFeed(
   const current = await readFile(absolute).catch(() => undefined);
   const written = current === undefined || contentHash(current) !== hash;
   if (written) await writeFileAtomic(absolute, text);
-  return { hash, written, absolute };
+  return { hash, written, absolute, size: Buffer.byteLength(text) };
 }

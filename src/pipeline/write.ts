@@ -149,7 +149,7 @@ export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: st
     const verified = new Set([...plan.checks.values()].filter((check) => !check.outputDue).map((check) => check.file));
     await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
       const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified, stateKey: plan.key });
-      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash });
+      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
     });
   }
 }

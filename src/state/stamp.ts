@@ -149,3 +149,13 @@ export async function stampOfWritten(file: string, hash: string): Promise<FileSt
   if (read?.stamp === undefined) return undefined;
   return read.stamp.hash === hash ? read.stamp : undefined;
 }
+
+/**
+ * The stamp of a file only Hansa writes (a feed, under the project lock), from its stat and the
+ * hash of the bytes written, without reading megabytes back; `undefined` when its size is not
+ * what was written.
+ */
+export async function stampOfOwnFile(file: string, hash: string, size: number): Promise<FileStamp | undefined> {
+  const stats = await statOrUndefined(file);
+  return stats?.size === size ? stampOf(stats, hash) : undefined;
+}
