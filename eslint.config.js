@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/', 'dist/', 'node_modules/', '.hansa/', 'test/corpus/'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', '.hansa/', '.cache/', 'test/corpus/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },
