@@ -301,13 +301,19 @@ async function extractOnWorkers(
     }
     return batch;
   };
+  // A worker's heap is capped, so its garbage is collected long before it holds hundreds of
+  // megabytes (V8 would otherwise let it grow); a file too big for the cap is extracted on
+  // the main thread instead.
+  const leftovers: { file: string; known?: string; size: number }[] = [];
   await Promise.all(
     Array.from({ length: count }, async () => {
-      const worker = new Worker(workerFile, { workerData: context });
+      const worker = new Worker(workerFile, { workerData: context, resourceLimits: workerHeap });
+      let inFlight: { file: string; known?: string }[] = [];
       try {
         await new Promise<void>((resolve, reject) => {
           const send = (): void => {
             const batch = takeBatch();
+            inFlight = batch;
             if (batch.length === 0) resolve();
             else worker.postMessage({ files: batch });
           };
@@ -315,7 +321,11 @@ async function extractOnWorkers(
             for (const outcome of outcomes) report(outcome);
             send();
           });
-          worker.on('error', reject);
+          worker.on('error', (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return reject(error);
+            for (const item of inFlight) leftovers.push({ ...item, size: 0 });
+            resolve();
+          });
           send();
         });
       } finally {
@@ -323,7 +333,16 @@ async function extractOnWorkers(
       }
     }),
   );
+  // Files of a batch whose worker ran out of its heap, and any left when no worker was.
+  while (!stopped() && next < work.length) {
+    const item = work[next++];
+    if (item !== undefined) leftovers.push(item);
+  }
+  if (leftovers.length > 0) await extractInOrder(leftovers, context, report, stopped);
 }
+
+/** The heap of an extraction worker: a few big articles at a time fit many times over. */
+const workerHeap = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
 
 /** The manifest of the cache made with `key`; missing, damaged (said to `onDamaged`) or of another key: empty. */
 async function readManifest(file: string, key: string, onDamaged: (file: string, reason: string) => void): Promise<Manifest> {

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import type { Finding } from '../errors/index.js';
+import { collectGarbage } from '../files/heap.js';
 import { glossaryPairsReader, glossaryVersion, loadTerminology, maskSpans, memoizeHits, segmentTerms, type Terminology } from '../glossary/index.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { MemoryIndex } from '../memory/tm.js';
@@ -255,6 +256,8 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
     // 4–5. Segment files, then dist/.
     if (writes !== undefined) await storeAndPublish(run, plan, lang, stores, { carry, refusals, hitsOf, terminology, retire: writes.retire, published });
     else run.progress.done += stores.length;
+    // The chunk's documents and files are garbage now: collected, so memory stays bounded.
+    if (due.length > chunkSize) collectGarbage();
   }
   if (writes !== undefined) await finishLanguage(run, plan, lang, published);
   const byOrigin: Record<string, number> = {};
