@@ -144,7 +144,7 @@ export async function listFiles(root: string, include: readonly string[], exclud
   const bases = include.map((glob) => picomatch.scan(glob));
   // Globs below a folder (`glossary/**/*.csv`, `memory/**/*.tmx`) are looked for in that folder
   // only: a project's `translations/` and `dist/` hold thousands of files no such glob wants.
-  if (exclude.length > 0 || bases.some((scan) => scan.negated || scan.base === '' || scan.base.includes('..'))) return [...(await scanFiles(root, include, exclude)).files];
+  if (exclude.length > 0 || bases.some((scan) => scan.negated || scan.base === '' || scan.base.includes('..') || /[\\*?[\]{}()!]/.test(scan.base))) return [...(await scanFiles(root, include, exclude)).files];
   const found = new Set<string>();
   for (const scan of bases) {
     if (!scan.isGlob) {
