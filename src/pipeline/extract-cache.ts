@@ -20,6 +20,19 @@ export async function readCachedDocument(file: string, hash: string): Promise<Ca
   return read;
 }
 
+const sourcesSchema = z.object({ sourceHash: z.string(), segments: z.array(z.object({ source: z.string() }).loose()) }).loose();
+
+/**
+ * Only the segment sources of a cached document, checked for what they are (a run that looks
+ * for similar sources in hundreds of documents checks no more than it reads).
+ */
+export async function readCachedSources(file: string, hash: string): Promise<CacheRead<string[]>> {
+  const read = await readCacheFile(file, sourcesSchema);
+  if (read.status !== 'hit') return read;
+  if (read.value.sourceHash !== hash) return { status: 'damaged', reason: `sourceHash: expected ${hash}, found ${read.value.sourceHash}` };
+  return { status: 'hit', value: read.value.segments.map((segment) => segment.source) };
+}
+
 const codeKind = z.enum(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'autolink', 'inlineCode', 'image', 'imageReference', 'break', 'html', 'footnoteReference'] satisfies CodeKind[]);
 const nodeData = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).optional());
 const offsets = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };

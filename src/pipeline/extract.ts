@@ -93,6 +93,8 @@ export interface ExtractRun {
    * longer be read then rejects with a `HansaError` naming it.
    */
   load(file: string): Promise<ExtractedDocument>;
+  /** The segment sources of a successful file, read lightly from the cache (else from `load`). */
+  sources(file: string): Promise<string[]>;
   readonly context: ExtractContext;
   /**
    * Warnings of the run, none of which stops it: symbolic links not followed, damaged cache
@@ -178,11 +180,19 @@ export async function extractProject(project: Project, options: ExtractProjectOp
     await writeManifest(manifestFile, context.key, manifest.files, sorted);
   }
   const byFile = new Map(sorted.map((outcome) => [outcome.file, outcome]));
-  return {
+  const run: ExtractRun = {
     outcomes: sorted,
     parsed: sorted.filter((outcome) => outcome.ok && outcome.parsed).length,
     context,
     findings,
+    async sources(file: string): Promise<string[]> {
+      const outcome = byFile.get(file);
+      if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
+      const [{ cachedDocumentPath }, { readCachedSources }] = await Promise.all([parsing(), cachedDocuments()]);
+      const read = await readCachedSources(cachedDocumentPath(context, outcome.hash), outcome.hash);
+      if (read.status === 'hit') return read.value;
+      return (await run.load(file)).segments.map((segment) => segment.source);
+    },
     async load(file: string): Promise<ExtractedDocument> {
       const outcome = byFile.get(file);
       if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
@@ -199,6 +209,7 @@ export async function extractProject(project: Project, options: ExtractProjectOp
       return rebuilt.value;
     },
   };
+  return run;
 }
 
 /**

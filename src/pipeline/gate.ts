@@ -27,7 +27,7 @@ export interface LanguageGate {
   /** Why a machine answer for `segment` is refused; empty when it passes. */
   readonly refusalsOf: (segment: Segment, target: string) => Refusal[];
   /** Glossary findings (warnings) of the translations accepted for `documents`, in document order. */
-  readonly termFindings: (documents: readonly SourceDocument[], accepted: ReadonlyMap<string, Accepted>) => Finding[];
+  readonly termFindings: (documents: readonly SourceDocument[], accepted: ReadonlyMap<string, Accepted>) => Promise<Finding[]>;
 }
 
 /** What `createGate` needs of the run. */
@@ -43,9 +43,14 @@ export interface GateContext {
 /** Build the gate of `context.lang` (loading its terminology checker when the run needs one). */
 export async function createGate(terminology: Terminology | undefined, context: GateContext): Promise<LanguageGate> {
   const { sourceLanguage, lang, hitsOf } = context;
-  const checker = terminology === undefined || context.providers.every((provider) => provider.capabilities.isSynthetic)
-    ? undefined
-    : await TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir, onCacheDamaged: terminology.onCacheDamaged });
+  const wanted = terminology !== undefined && !context.providers.every((provider) => provider.capabilities.isSynthetic);
+  const load = (): Promise<TerminologyChecker> | undefined =>
+    terminology === undefined || !wanted ? undefined : TerminologyChecker.create(terminology.glossary, lang, { cacheDir: terminology.cacheDir, onCacheDamaged: terminology.onCacheDamaged });
+  // Machine answers are checked as they come (synchronously), so a chain with a remote provider
+  // loads the checker at once; otherwise only a translation taken from the memory needs it, and
+  // a run that takes none does not load the target language's dictionaries at all.
+  let checker = context.providers.some((provider) => !provider.capabilities.isLocal) ? await load() : undefined;
+  let loaded = checker !== undefined;
   return {
     refusalsOf(segment, target) {
       const checks = gateFindings(segment.source, target, { sourceLanguage, targetLanguage: lang });
@@ -53,13 +58,17 @@ export async function createGate(terminology: Terminology | undefined, context: 
       if (checker === undefined) return [];
       return checker.check(hitsOf(segment), plainText(target)).map((finding) => ({ code: 'glossary_not_kept', message: `${finding.code}: ${finding.term}` }));
     },
-    termFindings(documents, accepted) {
-      if (checker === undefined) return [];
+    async termFindings(documents, accepted) {
       const findings: Finding[] = [];
       for (const { sourcePath, document } of documents) {
         for (const segment of document.segments) {
           const entry = accepted.get(segment.id);
           if (entry === undefined || entry.synthetic === true || entry.origin === 'locale') continue;
+          if (!loaded) {
+            checker = await load();
+            loaded = true;
+          }
+          if (checker === undefined) return [];
           for (const finding of checker.check(hitsOf(segment), plainText(entry.target))) {
             findings.push({ code: finding.code, severity: 'warning', file: sourcePath, lang, segment: segment.id, message: finding.code, data: { term: finding.term, expected: (finding.expected ?? []).join(' | '), found: finding.found ?? '' } });
           }

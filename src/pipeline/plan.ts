@@ -25,7 +25,6 @@ import { absorbStores, type LanguagePlan } from './incremental.js';
 import { displayPath, type Project } from './project.js';
 import { segmentFilePath } from './store.js';
 import { readWorkspaceFile, sourceDocument } from './workspace.js';
-import type { ExtractedDocument } from '../markdown/types.js';
 import { foldWord } from '../memory/fuzzy.js';
 import { MemoryIndex } from '../memory/tm.js';
 import { checkStamp, type StampCheck } from '../state/stamp.js';
@@ -141,7 +140,7 @@ function requiredWords(source: string, threshold: number, language: string): Set
  */
 export async function memoryAffected(
   candidates: readonly string[],
-  load: (file: string) => Promise<ExtractedDocument>,
+  load: (file: string) => Promise<readonly string[]>,
   sources: readonly string[],
   options: { readonly threshold: number; readonly language: string },
 ): Promise<Set<string>> {
@@ -156,14 +155,13 @@ export async function memoryAffected(
   const anyWord = required.some((words) => words === undefined);
   const words = [...new Set(required.flatMap((set) => (set === undefined ? [] : [...set])))];
   for (const file of candidates) {
-    const document = await load(file);
-    const similar = document.segments.some((segment) => {
-      if (exact.has(segment.source)) return true;
+    const similar = (await load(file)).some((source) => {
+      if (exact.has(source)) return true;
       if (!anyWord) {
-        const folded = foldWord(segment.source, options.language);
+        const folded = foldWord(source, options.language);
         if (!words.some((word) => folded.includes(word))) return false;
       }
-      return index.lookup({ source: segment.source }, { threshold: options.threshold }).length > 0;
+      return index.lookup({ source }, { threshold: options.threshold }).length > 0;
     });
     if (similar) affected.add(file);
   }

@@ -204,7 +204,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
   // 1. What the due documents change in the memory: only those whose source or segment file
   //    changed need a look before the memory is made; then the open segments it may now fill.
   const first = await firstLook({ ...run, signal: options.signal }, plan, lang);
-  const byMemory = await dueByMemory(plan, run.documents, run.load, { threshold: config.memory.fuzzyThreshold, language: config.sourceLanguage });
+  const byMemory = await dueByMemory(plan, run.documents, (file) => run.extraction.sources(file), { threshold: config.memory.fuzzyThreshold, language: config.sourceLanguage });
   const due = run.documents.filter((document) => dueOnItsOwn(plan, document.file) || byMemory.has(document.file));
   const skipped = run.documents.length - due.length;
   const reasons: Partial<Record<DueReason, number>> = {};
@@ -246,7 +246,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
     });
     for (const id of leveraged.pending.keys()) carry.sent.add(id);
     for (const [id, reason] of sent.refusals) refusals.set(id, reason);
-    findings.push(...gate.termFindings(sources, carry.accepted));
+    findings.push(...(await gate.termFindings(sources, carry.accepted)));
     for (const { file, document } of sources) if (!run.terms.has(file)) run.terms.set(file, document.segments.flatMap((segment) => hitsOf(segment).map((hit) => ({ segment: segment.id, term: hit.term, text: hit.text, start: hit.start, end: hit.end }))));
     totals.leveraged += leveraged.leveraged;
     totals.untranslated += leveraged.pending.size;

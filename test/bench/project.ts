@@ -5,7 +5,7 @@
  * man pages, every sentence of copy k carrying a word of its own) and 9 target languages
  * with the `memory` provider, a fresh project in .cache/bench/project/n<N> (generated, not
  * timed) goes through the real CLI, each step a child process `node bin/hansa.js …` in the
- * project folder:
+ * project folder (a copy of bin/ and build/ taken at the start: see snapshotCli):
  *   1. cold `translate` (no .hansa/, no translations/), 2. warm `translate` (nothing changed),
  *   3. one sentence of one article changed, `translate`, 4. one segment of one sv segment file
  *   filled as a CAT tool would (target added, state="translated", temp file + rename),
@@ -20,7 +20,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -85,6 +85,19 @@ function manpagesCorpus(root: string): string {
   return path.join(root, '.cache', 'corpus', 'manpages-pl');
 }
 
+/**
+ * A copy of the CLI as built now (bin/, build/src/, locales/, package.json) in
+ * .cache/bench/project/cli, returning its bin/hansa.js. Caches and project state are keyed on
+ * a fingerprint of Hansa's code, so a rebuild of build/ by someone else during the bench would
+ * make every warm run cold. Packages still resolve from the repo's node_modules, a folder up.
+ */
+async function snapshotCli(root: string): Promise<string> {
+  const cli = path.join(root, '.cache', 'bench', 'project', 'cli');
+  await rm(cli, { recursive: true, force: true });
+  for (const part of ['bin', path.join('build', 'src'), 'locales', 'package.json']) await cp(path.join(root, part), path.join(cli, part), { recursive: true });
+  return path.join(cli, 'bin', 'hansa.js');
+}
+
 /** A fresh project holding `list`, the 9 languages, the memory provider and the repo's glossary; its source bytes. */
 async function writeProject(root: string, dir: string, list: readonly Article[]): Promise<number> {
   await rm(dir, { recursive: true, force: true });
@@ -103,8 +116,8 @@ async function writeProject(root: string, dir: string, list: readonly Article[])
   return bytes;
 }
 
-/** Run `node bin/hansa.js …args` in the project, output to a log file; its wall time and peak RSS. */
-function runHansa(root: string, project: string, args: readonly string[], name: string): StepResult {
+/** Run `node <hansa> …args` in the project, output to a log file; its wall time and peak RSS. */
+function runHansa(root: string, hansa: string, project: string, args: readonly string[], name: string): StepResult {
   const logs = path.join(path.dirname(project), 'logs');
   const log = path.join(logs, `${name}.log`);
   const usageFile = path.join(logs, `${name}.usage.json`);
@@ -115,7 +128,7 @@ function runHansa(root: string, project: string, args: readonly string[], name: 
   const start = performance.now();
   let ran;
   try {
-    ran = spawnSync(process.execPath, ['--import', preload, path.join(root, 'bin', 'hansa.js'), ...args], {
+    ran = spawnSync(process.execPath, ['--import', preload, hansa, ...args], {
       cwd: project,
       stdio: ['ignore', fd, fd],
       env: { ...process.env, HANSA_BENCH_RSS_FILE: usageFile, NO_COLOR: '1' },
@@ -179,7 +192,7 @@ async function published(project: string, lang: string, article: Article, text: 
 }
 
 /** Generate the project of `count` articles, then run the six steps in it. */
-async function measureSize(root: string, pages: readonly Page[], count: number): Promise<SizeReport> {
+async function measureSize(root: string, hansa: string, pages: readonly Page[], count: number): Promise<SizeReport> {
   const project = path.join(root, '.cache', 'bench', 'project', `n${count}`);
   await mkdir(path.join(path.dirname(project), 'logs'), { recursive: true });
   process.stderr.write(`bench: generating ${count} articles in ${path.relative(root, project)}…\n`);
@@ -196,7 +209,7 @@ async function measureSize(root: string, pages: readonly Page[], count: number):
   for (const step of steps) {
     if (step.key === 'article') articleEdit = await attempt(() => editOneSentence(project, edited));
     if (step.key === 'segment') segmentEdit = await attempt(() => translateOneSegment(project, translated));
-    results[step.key] = runHansa(root, project, step.args, `n${count}-${step.key}`);
+    results[step.key] = runHansa(root, hansa, project, step.args, `n${count}-${step.key}`);
   }
   const edits = {
     article: articleEdit ?? (await published(project, 'en', edited, 'zmienione')),
@@ -258,8 +271,9 @@ export async function runProjectBench(root: string): Promise<void> {
   const pages = await loadPages(manpagesCorpus(root));
   process.stderr.write(`bench: ${pages.length} man pages read and marked up for copies in ${seconds((performance.now() - loading) / 1000)}\n`);
 
+  const hansa = await snapshotCli(root);
   const reports: SizeReport[] = [];
-  for (const size of sizes) reports.push(await measureSize(root, pages, size));
+  for (const size of sizes) reports.push(await measureSize(root, hansa, pages, size));
 
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
   const checks = targetChecks(reports);

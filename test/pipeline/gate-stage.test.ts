@@ -38,7 +38,9 @@ describe('refusals of machine answers', () => {
   });
 
   it('refuses an answer that does not keep the glossary, after the blocking checks', async () => {
-    const gate = await gateOf([createMemoryEntry()], await terminology());
+    // Machine answers come from remote providers: a chain with one checks them as they come.
+    const remote = { ...createMemoryEntry(), name: 'remote', capabilities: { ...createMemoryEntry().capabilities, isLocal: false } };
+    const gate = await gateOf([remote], await terminology());
     expect(gate.refusalsOf(segment, 'The labour market has been growing since 2018.')).toEqual([]);
     expect(gate.refusalsOf(segment, 'The job market has been growing since 2018.')).toEqual([{ code: 'glossary_not_kept', message: 'term_missing: rynek pracy' }]);
     expect(gate.refusalsOf(segment, 'The job market has been growing.').map((refusal) => refusal.code)).toEqual(['numbers']);
@@ -47,7 +49,7 @@ describe('refusals of machine answers', () => {
   it('holds nobody to the glossary when the chain has only copy and pseudo', async () => {
     const gate = await gateOf([createCopyProvider(), createPseudoProvider()], await terminology());
     expect(gate.refusalsOf(segment, 'The job market has been growing since 2018.')).toEqual([]);
-    expect(gate.termFindings(documents, new Map([[segment.id, { target: 'The job market grows since 2018.', origin: 'tm:exact' }]]))).toEqual([]);
+    expect(await gate.termFindings(documents, new Map([[segment.id, { target: 'The job market grows since 2018.', origin: 'tm:exact' }]]))).toEqual([]);
   });
 });
 
@@ -55,7 +57,7 @@ describe('glossary findings of accepted translations', () => {
   it('warns about a memory translation that misses a term, naming its document', async () => {
     const gate = await gateOf([createMemoryEntry()], await terminology());
     const accepted = new Map<string, Accepted>([[segment.id, { target: 'The job market has been growing since 2018.', origin: 'tm:exact' }]]);
-    expect(gate.termFindings(documents, accepted)).toEqual([
+    expect(await gate.termFindings(documents, accepted)).toEqual([
       { code: 'term_missing', severity: 'warning', file: 'content/pl/a.md', lang: 'en', segment: segment.id, message: 'term_missing', data: { term: 'rynek pracy', expected: 'labour market', found: '' } },
     ]);
   });
@@ -63,7 +65,7 @@ describe('glossary findings of accepted translations', () => {
   it('leaves alone the locale resources\' words and synthetic output', async () => {
     const gate = await gateOf([createMemoryEntry()], await terminology());
     const target = 'The job market has been growing since 2018.';
-    expect(gate.termFindings(documents, new Map([[segment.id, { target, origin: 'locale' }]]))).toEqual([]);
-    expect(gate.termFindings(documents, new Map([[segment.id, { target, origin: 'mt:copy', synthetic: true }]]))).toEqual([]);
+    expect(await gate.termFindings(documents, new Map([[segment.id, { target, origin: 'locale' }]]))).toEqual([]);
+    expect(await gate.termFindings(documents, new Map([[segment.id, { target, origin: 'mt:copy', synthetic: true }]]))).toEqual([]);
   });
 });
