@@ -6,10 +6,10 @@
  * `translationStatus: machine`) or the source text. Untouched Markdown stays as written.
  */
 import path from 'node:path';
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { extractDocument, mergeDocument, readFrontmatter, type ExtractedDocument } from '../markdown/index.js';
-import { decodeUtf8, listFiles, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
+import { extractDocument, mergeDocument, type ExtractedDocument } from '../markdown/index.js';
+import { decodeUtf8, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
 import { translationFrontmatter, type TranslationStatus } from '../publish/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractContext, extractProject } from './extract.js';
@@ -177,45 +177,6 @@ export async function currentSource(
   if (hash === item.document.sourceHash) return { document: item.document, source };
   const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: item.sourcePath, sourceHash: hash, limits: context.limits });
   return { document, source };
-}
-
-/**
- * After a full run: remove the articles of `dist/<lang>/` that Hansa wrote (their frontmatter
- * has `translationOf`) for source documents that are gone, so a deleted article leaves the
- * language folder and, as the feed is made from that folder, the feed. `keep` holds every
- * source document of the run, as paths below the content folder (`aktualnosci/a.md`), those
- * that failed to parse included; call it only when the run covered every source (no FILES),
- * before `writeFeed`. Files Hansa did not write are left alone; folders it empties go too.
- * Returns the removed files, relative to the project.
- */
-export async function pruneArticles(project: Project, lang: string, keep: ReadonlySet<string>): Promise<string[]> {
-  const langDir = path.resolve(project.cwd, project.config.outDir, lang);
-  const removed: string[] = [];
-  for (const file of await listFiles(langDir, ['**/*.md'])) {
-    if (keep.has(file)) continue;
-    const absolute = path.join(langDir, file);
-    if (!(await writtenByHansa(absolute))) continue;
-    await rm(absolute, { force: true });
-    removed.push(displayPath(project, absolute));
-    for (let dir = path.dirname(absolute); dir !== langDir && dir.startsWith(langDir + path.sep); dir = path.dirname(dir)) {
-      try {
-        await rmdir(dir);
-      } catch {
-        break; // not empty (or gone): the folders above are not empty either
-      }
-    }
-  }
-  return removed;
-}
-
-/** Whether an article in `dist/` is Hansa's: YAML frontmatter with a `translationOf` string. */
-async function writtenByHansa(file: string): Promise<boolean> {
-  try {
-    const match = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?/.exec(await readFile(file, 'utf8'));
-    return match !== null && typeof readFrontmatter(match[1] ?? '').data['translationOf'] === 'string';
-  } catch {
-    return false; // unreadable or not YAML: not something Hansa wrote
-  }
 }
 
 /** What `hansa build` did. */

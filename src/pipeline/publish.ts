@@ -10,13 +10,13 @@
  *    from (`_hansa.contentHash` against the article's stamp). Anything else is read again.
  * 3. Nothing is written when nothing changed, and when nothing can have changed (no article
  *    written or removed, the same files, the same feed file) nothing is even read.
- * 4. Pruning touches only what Hansa wrote (frontmatter with `translationOf`), as `pruneArticles`.
+ * 4. Pruning touches only what Hansa wrote (frontmatter with `translationOf`).
  */
 import path from 'node:path';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { z } from 'zod';
 import { listFiles, writeFileAtomic } from '../files/index.js';
-import { feedItem, feedOf, feedText, type FeedItem } from '../publish/index.js';
+import { feedItem, feedOf, feedText, isTranslatedArticle, type FeedItem } from '../publish/index.js';
 import type { LanguageStateData } from '../state/language.js';
 import { checkStamp, contentHash, readStamped, type FileStamp } from '../state/stamp.js';
 import { keyOf } from '../state/version.js';
@@ -47,7 +47,7 @@ export async function pruneDeleted(project: Project, lang: string, data: Languag
     const foreign = data.foreign[file];
     if (foreign !== undefined && isSettled((await checkStamp(absolute, foreign)).status)) continue;
     const text = await readFile(absolute, 'utf8').catch(() => undefined);
-    if (text === undefined || feedItem(text, file, lang, undefined) === undefined) continue;
+    if (text === undefined || !isTranslatedArticle(text)) continue;
     await rm(absolute, { force: true });
     removed.push(displayPath(project, absolute));
     for (let dir = path.dirname(absolute); dir !== langDir && dir.startsWith(langDir + path.sep); dir = path.dirname(dir)) {

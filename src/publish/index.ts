@@ -171,6 +171,17 @@ export function feedItem(text: string, file: string, lang: string, baseUrl: stri
   };
 }
 
+/** Whether a Markdown text is an article Hansa wrote: YAML frontmatter with a `translationOf` string. */
+export function isTranslatedArticle(text: string): boolean {
+  const match = /^---\r?\n([\s\S]*?)\r?\n?---\r?\n?/.exec(text);
+  if (match === null) return false;
+  try {
+    return typeof readFrontmatter(match[1] ?? '').data['translationOf'] === 'string';
+  } catch {
+    return false; // not YAML: not something Hansa wrote
+  }
+}
+
 /** JSON Feed wants RFC 3339 dates; a bare `2021-11-10` becomes midnight UTC. */
 function rfc3339(date: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { defaultConfig } from '../../src/config/index.js';
-import { pruneArticles } from '../../src/pipeline/build.js';
+import { listArticles, pruneDeleted } from '../../src/pipeline/publish.js';
+import { emptyState } from '../../src/state/language.js';
 import { emptyProject, filesBelow, hansa, sampleProject } from '../helpers/cli.js';
 
 const targi = 'aktualnosci/2022-03-15-targi-pracy.md';
@@ -52,7 +53,7 @@ describe('hansa build and deleted sources', () => {
     expect(await filesBelow(path.join(dir, 'dist/en'))).toContain(targi);
   });
 
-  it('pruneArticles removes only Hansa articles outside `keep`, and the folders it empties', async () => {
+  it('pruneDeleted removes only Hansa articles outside `keep`, and the folders it empties', async () => {
     const dir = await emptyProject();
     const project = { cwd: dir, config: defaultConfig() };
     const hansaArticle = (source: string): string => `---\nlang: en\ntranslationOf: content/pl/${source}\n---\n\nText.\n`;
@@ -62,10 +63,10 @@ describe('hansa build and deleted sources', () => {
     await writeFile(path.join(dir, 'dist/en/kept/b.md'), hansaArticle('kept/b.md'));
     await writeFile(path.join(dir, 'dist/en/kept/c.md'), hansaArticle('kept/c.md'));
     await writeFile(path.join(dir, 'dist/en/kept/own.md'), '---\ntitle: x\n---\n');
-    const removed = await pruneArticles(project, 'en', new Set(['kept/b.md']));
+    const removed = await pruneDeleted(project, 'en', emptyState('test'), new Set(['kept/b.md']), await listArticles(project, 'en'));
     expect(removed.sort()).toEqual(['dist/en/gone/deeper/a.md', 'dist/en/kept/c.md']);
     expect(await filesBelow(path.join(dir, 'dist'))).toEqual(['en/kept/b.md', 'en/kept/own.md']);
-    expect(await pruneArticles(project, 'sv', new Set())).toEqual([]);
+    expect(await pruneDeleted(project, 'sv', emptyState('test'), new Set(), await listArticles(project, 'sv'))).toEqual([]);
   });
 });
 
