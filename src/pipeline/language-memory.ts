@@ -18,9 +18,8 @@ import { readTmx } from '../formats/tmx.js';
 import { type ImportedTranslation, type SegmentFile, type StoreSegment, type TranslationState } from '../formats/types.js';
 import { MemoryIndex, type MemoryIndexEntry } from '../memory/tm.js';
 import { contributionOf, memoryEntriesOf } from '../state/memory.js';
-import { displayPath, type Project } from './project.js';
+import type { Project } from './project.js';
 import { retiredPath } from './retired.js';
-import { readSegmentFile } from './store.js';
 
 /** What the memory of one language is built from, besides the project's TMX files and retired file. */
 export interface LanguageMemorySources {
@@ -54,23 +53,6 @@ function remembered(target: string, state: TranslationState): boolean {
 /** The memory entries of segment files, each in its own segment order. */
 export function* segmentFileEntries(files: Iterable<SegmentFile>): Generator<MemoryIndexEntry> {
   for (const file of files) yield* memoryEntriesOf(contributionOf(file));
-}
-
-/**
- * Segment files of `lang` other than the `processed` ones (absolute paths): documents left
- * out of the run, and documents deleted since. Unreadable ones are left out.
- */
-export async function otherSegmentFiles(project: Project, lang: string, processed: ReadonlySet<string>, signal?: AbortSignal): Promise<SegmentFile[]> {
-  const dir = path.resolve(project.cwd, project.config.translationsDir, lang);
-  const out: SegmentFile[] = [];
-  for (const file of await listFiles(dir, ['**/*.xlf']).catch(() => [])) {
-    signal?.throwIfAborted();
-    const absolute = path.join(dir, file);
-    if (processed.has(absolute)) continue;
-    const read = await readSegmentFile(absolute, displayPath(project, absolute)).catch(() => undefined);
-    if (read !== undefined) out.push(read);
-  }
-  return out;
 }
 
 /** Translations from the project's TMX files and the retired file of `lang`. */

@@ -8,11 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/index.js';
 import type { SegmentFile } from '../../src/formats/types.js';
-import { writeXliff2 } from '../../src/formats/xliff2.js';
 import { extractDocument } from '../../src/markdown/index.js';
-import { loadLanguageMemory, otherSegmentFiles, segmentFileEntries } from '../../src/pipeline/language-memory.js';
+import { loadLanguageMemory, segmentFileEntries } from '../../src/pipeline/language-memory.js';
 import type { Project } from '../../src/pipeline/project.js';
-import { draftFile, segmentFilePath, updateSegments } from '../../src/pipeline/store.js';
+import { draftFile, updateSegments } from '../../src/pipeline/store.js';
 
 const sentence = 'Zapraszamy młodzież na warsztaty.';
 
@@ -64,23 +63,5 @@ describe('loadLanguageMemory', () => {
     await mkdir(path.join(project.cwd, 'memory'), { recursive: true });
     await writeFile(path.join(project.cwd, 'memory/latin.tmx'), Buffer.from(tmx('Zażółć', 'x'), 'latin1'));
     await expect(loadLanguageMemory(project, 'en', { entries: [], retired: [] })).rejects.toMatchObject({ file: 'memory/latin.tmx' });
-  });
-});
-
-describe('otherSegmentFiles', () => {
-  it('reads the segment files of the language the run does not process, leaving out unreadable ones', async () => {
-    const project = await newProject();
-    const write = async (file: string, content: string): Promise<string> => {
-      const absolute = segmentFilePath(project, 'en', file);
-      await mkdir(path.dirname(absolute), { recursive: true });
-      await writeFile(absolute, content);
-      return absolute;
-    };
-    const processed = await write('a.md', writeXliff2(segmentFile('a.md', '# A\n', () => undefined)));
-    await write('deleted/b.md', writeXliff2(segmentFile('deleted/b.md', '# B\n', () => undefined)));
-    await write('broken.md', '<xliff');
-    const others = await otherSegmentFiles(project, 'en', new Set([processed]));
-    expect(others.map((file) => file.original)).toEqual(['content/pl/deleted/b.md']);
-    expect(await otherSegmentFiles(project, 'sv', new Set())).toEqual([]);
   });
 });
