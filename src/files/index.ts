@@ -2,8 +2,8 @@
  * Files on disk: listing articles, reading them strictly as UTF-8, and writing
  * atomically (temporary name, then rename), so no reader ever sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asIoError, InputError } from '../errors/index.js';
 
@@ -57,6 +57,69 @@ export async function writeFileIfUnchanged(file: string, data: string | Uint8Arr
     }
     await rename(temporary, file);
     return true;
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw asIoError(error, file);
+  }
+}
+
+/** Where a streamed file's bytes go: buffered, hashed and counted as they are written. */
+export interface ByteSink {
+  write(bytes: Uint8Array): Promise<void>;
+  /** Bytes written so far. */
+  readonly size: number;
+}
+
+/** Bytes a sink gathers before one write to the file. */
+const sinkBuffer = 1 << 20;
+
+/**
+ * Write `file` atomically from a stream of bytes (`produce` writes them into the sink), for a
+ * file too big to hold as one buffer. Renamed into place only when `keep` accepts the SHA-256
+ * of the bytes (hex); else the temporary file goes. Returns the hash, the size and whether the
+ * file was written. A refusal of the system is an `IoError` naming `file`.
+ */
+export async function writeStreamAtomic(file: string, produce: (sink: ByteSink) => Promise<void>, keep: (hash: string) => boolean = () => true): Promise<{ hash: string; size: number; written: boolean }> {
+  const temporary = temporaryNameOf(file);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const handle = await open(temporary, 'w');
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      const flush = async (): Promise<void> => {
+        if (pendingBytes === 0) return;
+        const bytes = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await handle.write(bytes, 0, bytes.length);
+      };
+      const sink: ByteSink = {
+        async write(bytes) {
+          hash.update(bytes);
+          size += bytes.length;
+          pending.push(bytes);
+          pendingBytes += bytes.length;
+          if (pendingBytes >= sinkBuffer) await flush();
+        },
+        get size() {
+          return size;
+        },
+      };
+      await produce(sink);
+      await flush();
+    } finally {
+      await handle.close();
+    }
+    const digest = hash.digest('hex');
+    if (!keep(digest)) {
+      await rm(temporary, { force: true });
+      return { hash: digest, size, written: false };
+    }
+    await rename(temporary, file);
+    return { hash: digest, size, written: true };
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw asIoError(error, file);

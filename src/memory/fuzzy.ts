@@ -29,7 +29,8 @@
  *
  * The lower bound the index prunes with (see `tm.ts`) rests on two properties of these costs:
  * a word paired with a word of another folded form (lower case, no diacritics) costs the
- * full 20, and every substitution costs at least the difference of the two weights.
+ * full 20, and every substitution costs at least the difference of the two weights. The
+ * word signatures of `signature.ts` bound the same shared folded words (`foldedWords`).
  *
  * (One file of over 400 lines: tokens, weights and the distance together define the score,
  * and the index's lower bound in `tm.ts` rests on all three.)
@@ -180,6 +181,27 @@ export function lowerCase(word: string, language: string): string {
 /** The form a word is grouped under: lower case, diacritics gone (`Źródło` → `zrodlo`). */
 export function foldWord(word: string, language: string): string {
   return lowerCase(word, language).normalize('NFD').replace(marks, '').replace(/ł/g, 'l');
+}
+
+/**
+ * The folded forms of the word tokens of tagged text, in order and with repeats: the very
+ * words whose occurrences `TokenTable` counts as keys (the bound of `tm.ts`, principle 4, and
+ * the word signatures of `signature.ts` rest on them). `folds` remembers each word's folded
+ * form across calls in one language (a document's sources share most of their words). Throws
+ * `TaggedSourceError` for text that cannot be tokenized.
+ */
+export function foldedWords(tagged: string, language: string, folds: Map<string, string> = new Map()): string[] {
+  const words: string[] = [];
+  scanTokens(tagged, (token, kind) => {
+    if (kind !== TokenKind.word) return;
+    let folded = folds.get(token);
+    if (folded === undefined) {
+      folded = foldWord(token, language);
+      folds.set(token, folded);
+    }
+    words.push(folded);
+  });
+  return words;
 }
 
 /** A source as the index keeps it: token ids of the table, and its sorted occurrence keys. */

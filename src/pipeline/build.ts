@@ -9,8 +9,8 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extractDocument, mergeDocument, type ExtractedDocument } from '../markdown/index.js';
-import { decodeUtf8, removeStaleTemporaries, writeFileAtomic } from '../files/index.js';
-import { translationFrontmatter, type TranslationStatus } from '../publish/index.js';
+import { decodeUtf8, writeFileAtomic } from '../files/index.js';
+import { feedItem, translationFrontmatter, type TranslationStatus } from '../publish/index.js';
 import type { SegmentFile, StoreSegment } from '../formats/types.js';
 import { extractContext, extractProject } from './extract.js';
 import { readSource, type ExtractContext } from './extract-file.js';
@@ -18,7 +18,7 @@ import { displayPath, type Project } from './project.js';
 import { failedExtractions, ioReporter, unreadableFinding } from './workspace.js';
 import { commitOutputs, settle } from './incremental.js';
 import { planOutputs, recordBuilt, type BuildPlan } from './build-plan.js';
-import { listArticles, publishFeed, pruneDeleted } from './publish.js';
+import { listArticles, listOutputs, publishedItems, publishFeed, pruneDeleted } from './publish.js';
 import type { ExtractRun } from './extract.js';
 import { cacheRoot } from './project.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
@@ -214,11 +214,10 @@ export async function buildProject(project: Project, options: { targetLanguages?
   for (const lang of languages) {
     const outDir = path.resolve(project.cwd, config.outDir, lang);
     const reported = ioReporter(errors, lang);
-    await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
     const plan = await planOutputs(project, lang, documents);
     const byStatus: Record<string, number> = { ...plan.byStatus };
     let articles = plan.skipped;
-    const published = new Map<string, string>();
+    const published = publishedItems(project, lang);
     for (const pair of plan.due) {
       options.signal?.throwIfAborted();
       const document = await documentOf(pair.file);
@@ -238,7 +237,7 @@ export async function buildProject(project: Project, options: { targetLanguages?
         const written = await writeArticle(project, { lang, file: pair.file, sourcePath, document, publication: chosen });
         outputs.push(written.output);
         findings.push(...written.findings);
-        published.set(pair.file, written.text);
+        await published.add(pair.file, feedItem(written.text, pair.file, lang, config.feed.baseUrl));
         recordBuilt(plan, pair, { ...written, status: chosen.status });
       });
       if (!ok) continue;
@@ -246,16 +245,24 @@ export async function buildProject(project: Project, options: { targetLanguages?
       articles += 1;
     }
     options.signal?.throwIfAborted();
-    // A build always covers every source: translations of deleted ones go before the feed is made.
-    let listing = await listArticles(project, lang);
+    // A build always covers every source: translations of deleted ones go before the feed is made
+    // (and temporary files a killed run left, with the same listing).
+    let listing: string[] = [];
+    await reported(displayPath(project, outDir), async () => {
+      listing = (await listOutputs(project, lang)).articles;
+    });
     let removed = 0;
     await reported(displayPath(project, outDir), async () => {
       removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
     });
     if (removed > 0) listing = await listArticles(project, lang);
     await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
-      const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
-      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
+      try {
+        const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
+        if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
+      } finally {
+        await published.dispose();
+      }
     });
     plans.push(plan);
     reports.push({ lang, articles, byStatus });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
 import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
 import { extractDocument, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
+import { wordSignature } from '../memory/signature.js';
 
 /** What the workers need to know. */
 export interface ExtractContext {
@@ -41,6 +42,11 @@ export type FileOutcome =
       readonly parsed: boolean;
       /** The cached extraction was damaged (absolute path, why): it was made again. */
       readonly damaged?: { readonly file: string; readonly reason: string };
+      /**
+       * The word signature of a document parsed now (`memory/signature.ts`), for
+       * `.hansa/extract/words.bin`; `null`: its sources cannot be tokenized, so it has none.
+       */
+      readonly signature?: Uint32Array | null;
     }
   | {
       readonly file: string;
@@ -108,7 +114,9 @@ export async function extractFile(file: string, context: ExtractContext, known?:
     const source = decodeUtf8(bytes, shown);
     const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash, limits: context.limits });
     await writeFileAtomic(cached, JSON.stringify(document));
-    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...summarize(document), parsed: true, ...(damaged === undefined ? {} : { damaged }) };
+    // Made here, on the worker, while the sources are at hand: the main thread only stores it.
+    const signature = wordSignature(document.segments.map((segment) => segment.source), context.lang) ?? null;
+    return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...summarize(document), parsed: true, signature, ...(damaged === undefined ? {} : { damaged }) };
   } catch (error) {
     if (error instanceof HansaError) {
       return { file, ok: false, error: { code: error.code, message: error.message, ...(error.line === undefined ? {} : { line: error.line }), data: { ...error.data } } };

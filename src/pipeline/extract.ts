@@ -8,7 +8,12 @@
  * 4. A bad file becomes an error entry; the others go on.
  * 5. The cache can always be rebuilt: a damaged manifest or document is a miss, made again,
  *    with a warning naming it (`cache_damaged`), never an error.
- * 6. Files are their real paths: a symbolic link inside the content folder stands for its
+ * 6. What the cache holds, in `.hansa/extract/`: `manifest.json` (each file's stat, content
+ *    hash and counts), `docs/` (one extracted document a content hash) and `words.bin` (each
+ *    document's word signature, by content hash: `extract-signatures.ts`). Signatures are made
+ *    as documents are parsed and written when any was; a run reads them only when it asks for
+ *    one (`signature`), and makes those the file lacks from the cached sources then, once.
+ * 7. Files are their real paths: a symbolic link inside the content folder stands for its
  *    target (named or listed alike); one leading out is refused when named and skipped with
  *    a warning when listed.
  */
@@ -24,6 +29,7 @@ import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomic, type SkippedLink } from '../files/index.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { ExtractContext, FileOutcome, FileRead } from './extract-file.js';
+import type { SignatureStore } from './extract-signatures.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { racyWindowMs } from '../state/stamp.js';
 
@@ -34,6 +40,7 @@ import { racyWindowMs } from '../state/stamp.js';
  */
 const parsing = () => import('./extract-file.js');
 const cachedDocuments = () => import('./extract-cache.js');
+const signatureStores = () => import('./extract-signatures.js');
 
 /** Bump when extraction output changes shape, so old caches are not trusted. */
 const extractionVersion = '2';
@@ -95,6 +102,14 @@ export interface ExtractRun {
   load(file: string): Promise<ExtractedDocument>;
   /** The segment sources of a successful file, read lightly from the cache (else from `load`). */
   sources(file: string): Promise<string[]>;
+  /**
+   * The word signature of a successful file (`memory/signature.ts`); `undefined` when it has
+   * none (a source that cannot be tokenized) or it is not a successful file. The first call
+   * reads `words.bin` and makes the signatures it lacks, of every successful file of the run,
+   * from their cached sources (a damaged file: with a warning among `findings`), then writes
+   * it back once.
+   */
+  signature(file: string): Promise<Uint32Array | undefined>;
   readonly context: ExtractContext;
   /**
    * Warnings of the run, none of which stops it: symbolic links not followed, damaged cache
@@ -163,8 +178,15 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   let done = outcomes.size;
   // Aborting ends the work at the next file: the workers are given nothing more.
   const stopped = (): boolean => options.signal?.aborted === true;
+  // Signatures of the documents parsed now, by content hash: kept apart from the outcomes.
+  const made = new Map<string, Uint32Array | null>();
   const report = (outcome: FileOutcome): void => {
     if (outcome.ok && outcome.damaged !== undefined) cacheDamaged(outcome.damaged.file, outcome.damaged.reason);
+    if (outcome.ok && outcome.signature !== undefined) {
+      const { signature, ...rest } = outcome;
+      made.set(rest.hash, signature ?? null);
+      outcome = rest;
+    }
     outcomes.set(outcome.file, outcome);
     done += 1;
     options.onProgress?.({ done, total: files.length });
@@ -176,15 +198,24 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
-  if (work.length > 0) {
-    await writeManifest(manifestFile, context.key, manifest.files, sorted);
-  }
+  const manifestFiles = work.length > 0 ? await writeManifest(manifestFile, context.key, manifest.files, sorted) : manifest.files;
+  const signatures = signatureAccess(path.join(cacheRoot(project), 'extract', 'words.bin'), context, {
+    outcomes: sorted,
+    kept: new Set(Object.values(manifestFiles).map((entry) => entry.hash)),
+    sources: (file) => run.sources(file),
+    onDamaged: cacheDamaged,
+  });
+  if (made.size > 0) await signatures.record(made);
   const byFile = new Map(sorted.map((outcome) => [outcome.file, outcome]));
   const run: ExtractRun = {
     outcomes: sorted,
     parsed: sorted.filter((outcome) => outcome.ok && outcome.parsed).length,
     context,
     findings,
+    async signature(file: string): Promise<Uint32Array | undefined> {
+      const outcome = byFile.get(file);
+      return outcome?.ok === true ? signatures.signature(outcome.hash) : undefined;
+    },
     async sources(file: string): Promise<string[]> {
       const outcome = byFile.get(file);
       if (outcome === undefined || !outcome.ok) throw new Error(`no extraction for ${file}`);
@@ -210,6 +241,56 @@ export async function extractProject(project: Project, options: ExtractProjectOp
     },
   };
   return run;
+}
+
+/** The side of `words.bin` a run sees (principle 6). */
+interface SignatureAccess {
+  /** Store the signatures the extraction made (by content hash), and write the file. */
+  record(made: ReadonlyMap<string, Uint32Array | null>): Promise<void>;
+  /** The signature of a source of the run (by content hash); `undefined`: it has none. */
+  signature(hash: string): Promise<Uint32Array | undefined>;
+}
+
+/**
+ * `words.bin` for one run: read at most once, when first needed. The first `signature` makes
+ * the signatures the file lacks for the run's successful `outcomes` from their `sources` and
+ * writes it back; every write keeps the records of the hashes in `kept` (the manifest's).
+ */
+function signatureAccess(
+  file: string,
+  context: ExtractContext,
+  run: { readonly outcomes: readonly FileOutcome[]; readonly kept: ReadonlySet<string>; readonly sources: (file: string) => Promise<string[]>; readonly onDamaged: (file: string, reason: string) => void },
+): SignatureAccess {
+  let opened: Promise<SignatureStore> | undefined;
+  let complete: Promise<SignatureStore> | undefined;
+  const open = (): Promise<SignatureStore> => (opened ??= signatureStores().then(({ SignatureStore }) => SignatureStore.open(file, { key: context.key, language: context.lang }, run.onDamaged)));
+  const completed = async (): Promise<SignatureStore> => {
+    const store = await open();
+    const missing = new Map<string, string>();
+    for (const outcome of run.outcomes) if (outcome.ok && store.get(outcome.hash) === undefined) missing.set(outcome.hash, outcome.file);
+    if (missing.size === 0) return store;
+    const [{ mapLimited }, { wordSignature }] = await Promise.all([import('./plan.js'), import('../memory/signature.js')]);
+    await mapLimited([...missing], 16, async ([hash, source]) => {
+      try {
+        store.set(hash, wordSignature(await run.sources(source), context.lang) ?? null);
+      } catch (error) {
+        // A source gone with its cache: no record, so a caller loads it and meets the error.
+        if (!(error instanceof HansaError)) throw error;
+      }
+    });
+    await store.save(run.kept);
+    return store;
+  };
+  return {
+    async record(made) {
+      const store = await open();
+      for (const [hash, signature] of made) store.set(hash, signature);
+      await store.save(run.kept);
+    },
+    async signature(hash) {
+      return (await (complete ??= completed())).get(hash) ?? undefined;
+    },
+  };
 }
 
 /**
@@ -362,7 +443,8 @@ async function readManifest(file: string, key: string, onDamaged: (file: string,
   return read.status === 'hit' && read.value.key === key ? read.value : { key, files: {} };
 }
 
-async function writeManifest(file: string, key: string, previous: Manifest['files'], outcomes: readonly FileOutcome[]): Promise<void> {
+/** Write the manifest of `outcomes` over `previous`; its files. */
+async function writeManifest(file: string, key: string, previous: Manifest['files'], outcomes: readonly FileOutcome[]): Promise<Manifest['files']> {
   const files: Manifest['files'] = { ...previous };
   const now = Date.now();
   for (const outcome of outcomes) {
@@ -376,4 +458,5 @@ async function writeManifest(file: string, key: string, previous: Manifest['file
     files[outcome.file] = { size: outcome.size, mtimeMs: outcome.mtimeMs, ctimeMs: outcome.ctimeMs, ino: outcome.ino, ...(racy ? { racy } : {}), hash: outcome.hash, segments: outcome.segments, words: outcome.words };
   }
   await writeFileAtomic(file, JSON.stringify({ key, files }));
+  return files;
 }

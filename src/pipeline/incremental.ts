@@ -254,8 +254,15 @@ export function absorbStores(project: Project, plan: LanguagePlan, stores: reado
 /**
  * The articles of the run not yet due whose open segments the changed memory may fill or
  * suggest for: every one with open segments when a memory file changed behind the state's back.
+ * `load` gives an article's segment sources, `options.signature` its word signature (read
+ * only when a memory entry changed: see `memoryAffected`).
  */
-export async function dueByMemory(plan: LanguagePlan, documents: readonly RunDocument[], load: (file: string) => Promise<readonly string[]>, options: { threshold: number; language: string }): Promise<Set<string>> {
+export async function dueByMemory(
+  plan: LanguagePlan,
+  documents: readonly RunDocument[],
+  load: (file: string) => Promise<readonly string[]>,
+  options: { readonly threshold: number; readonly language: string; readonly signature?: (file: string) => Promise<Uint32Array | undefined> },
+): Promise<Set<string>> {
   const candidates = documents.filter((document) => !dueOnItsOwn(plan, document.file) && (plan.data.articles[document.file]?.open ?? 0) > 0).map((document) => document.file);
   if (plan.memoryFilesChanged) return new Set(candidates);
   return memoryAffected(candidates, load, [...plan.changed], options);

@@ -12,9 +12,12 @@
  * 3. Before the memory is made, the due pairs whose source or segment file changed are read
  *    once (`firstLook`): what they now give the memory, and retire, is part of it.
  * 4. The memory: an open segment of another article gets something new only when a memory
- *    entry of an equal or similar source changed (`memoryAffected`). The search is exact: a
- *    source is skipped only when it provably shares no folded word with any changed source
- *    (the bound of `memory/tm.ts`, principle 4, read from the changed source's side).
+ *    entry of an equal or similar source changed (`memoryAffected`). The search is exact: an
+ *    article is passed over unread only when its word signature proves that none of its
+ *    segments shares enough folded words with any changed source to score the threshold (the
+ *    bound of `memory/tm.ts`, principle 4, read from the changed source's side:
+ *    `memory/signature.ts`); in the other articles, a segment source the same bound leaves in
+ *    is checked for equality or a fuzzy match like any lookup.
  */
 import path from 'node:path';
 import { HansaError, type Finding } from '../errors/index.js';
@@ -25,7 +28,7 @@ import { absorbStores, type LanguagePlan } from './incremental.js';
 import { displayPath, type Project } from './project.js';
 import { segmentFilePath } from './store.js';
 import { readWorkspaceFile, sourceDocument } from './workspace.js';
-import { foldWord } from '../memory/fuzzy.js';
+import { wordReach } from '../memory/signature.js';
 import { MemoryIndex } from '../memory/tm.js';
 import { checkStamp, type StampCheck } from '../state/stamp.js';
 import type { ArticleState } from '../state/language.js';
@@ -120,29 +123,22 @@ function dueReason(record: ArticleState | undefined, sourceHash: string, segment
   return undefined;
 }
 
-/** Folded words a source must share with a similar one, or `undefined` when any source may be similar. */
-function requiredWords(source: string, threshold: number, language: string): Set<string> | undefined {
-  const words = source.replace(/<[^>]*>/g, ' ').match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-  // An upper bound of the source's weight (tm.ts): 20 a word, and at most 10 for any other
-  // visible character (punctuation weighs 5, a code 5 or 10 for a whole tag of characters).
-  const others = source.replace(/[\p{L}\p{M}\p{N}\s]/gu, '').length;
-  const weight = 20 * words.length + 10 * others;
-  // C ≥ α = N − (100 − t)·W/(20·t) shared words for a score ≥ t; α ≤ 0: no word is needed.
-  const alpha = words.length - ((100 - threshold) * weight) / (20 * threshold);
-  if (alpha <= 0) return undefined;
-  return new Set(words.map((word) => foldWord(word, language)));
-}
+/** How many documents are read at once: their reads overlap, their checks take turns. */
+const parallelLoads = 16;
 
 /**
  * The articles (of `candidates`) with a segment equal or similar (fuzzy score ≥ `threshold`)
  * to one of `sources`: where a changed memory entry may fill an open segment or change its
- * suggestions. Documents are loaded one at a time.
+ * suggestions. `signature` gives an article's word signature (`memory/signature.ts`;
+ * `undefined`: none known): an article whose signature proves it holds no segment similar to
+ * any of `sources` is not loaded. The others are loaded, `parallelLoads` at a time; of their
+ * segment sources, those the same bound leaves in are looked up (equality, then fuzzy match).
  */
 export async function memoryAffected(
   candidates: readonly string[],
   load: (file: string) => Promise<readonly string[]>,
   sources: readonly string[],
-  options: { readonly threshold: number; readonly language: string },
+  options: { readonly threshold: number; readonly language: string; readonly signature?: ((file: string) => Promise<Uint32Array | undefined>) | undefined },
 ): Promise<Set<string>> {
   const affected = new Set<string>();
   if (sources.length === 0 || candidates.length === 0) return affected;
@@ -151,20 +147,19 @@ export async function memoryAffected(
     sources.map((source) => ({ source, target: source, state: 'translated' as const, origin: 'plan' })),
     { sourceLanguage: options.language, targetLanguage: 'und', threshold: options.threshold, limit: 1 },
   );
-  const required = sources.map((source) => requiredWords(source, options.threshold, options.language));
-  const anyWord = required.some((words) => words === undefined);
-  const words = [...new Set(required.flatMap((set) => (set === undefined ? [] : [...set])))];
-  for (const file of candidates) {
-    const similar = (await load(file)).some((source) => {
-      if (exact.has(source)) return true;
-      if (!anyWord) {
-        const folded = foldWord(source, options.language);
-        if (!words.some((word) => folded.includes(word))) return false;
-      }
-      return index.lookup({ source }, { threshold: options.threshold }).length > 0;
-    });
-    if (similar) affected.add(file);
-  }
+  const reach = wordReach(sources, options.threshold, options.language);
+  // The bound first: it folds each distinct word once, where a lookup folds every word it meets.
+  const similar = (source: string): boolean => exact.has(source) || ((reach?.maybeSimilar(source) ?? true) && index.lookup({ source }, { threshold: options.threshold }).length > 0);
+  const found = await mapLimited(candidates, parallelLoads, async (file) => {
+    if (reach !== undefined && options.signature !== undefined) {
+      const signature = await options.signature(file);
+      if (signature !== undefined && !reach.mayHoldSimilar(signature)) return false;
+    }
+    return (await load(file)).some(similar);
+  });
+  candidates.forEach((file, at) => {
+    if (found[at] === true) affected.add(file);
+  });
   return affected;
 }
 

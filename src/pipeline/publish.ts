@@ -12,21 +12,35 @@
  *    written or removed, the same files, the same feed file) nothing is even read.
  * 4. Pruning touches only what Hansa wrote (frontmatter with `translationOf`).
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { readFile, rm, rmdir } from 'node:fs/promises';
-import { z } from 'zod';
-import { listFiles, writeFileAtomic } from '../files/index.js';
-import { feedItem, feedOf, feedText, isTranslatedArticle, type FeedItem } from '../publish/index.js';
+import { listFiles, temporarySuffix } from '../files/index.js';
+import { PublishedItems, writeFeed, type FeedIndexEntry, type PlacedItem } from '../publish/feed-file.js';
+import { feedItem, feedOf, isTranslatedArticle, type Feed } from '../publish/index.js';
 import type { LanguageStateData } from '../state/language.js';
-import { checkStamp, contentHash, readStamped, type FileStamp } from '../state/stamp.js';
+import { checkStamp, openStamped, readStamped, type FileStamp } from '../state/stamp.js';
 import { keyOf } from '../state/version.js';
 import { mapLimited } from './plan.js';
-import { displayPath, type Project } from './project.js';
+import { cacheRoot, displayPath, type Project } from './project.js';
 
 /** The Markdown files of `dist/<lang>/`, `/`-separated, in listing order. */
 export async function listArticles(project: Project, lang: string): Promise<string[]> {
+  return (await listOutputs(project, lang)).articles;
+}
+
+/**
+ * The Markdown files of `dist/<lang>/`, after removing the temporary files a killed run left
+ * there (a rename that never happened; the project lock says no other run is writing): one
+ * listing of the folder does both.
+ */
+export async function listOutputs(project: Project, lang: string): Promise<{ articles: string[]; removed: number }> {
   const langDir = path.resolve(project.cwd, project.config.outDir, lang);
-  return (await listFiles(langDir, ['**/*.md']).catch(() => [])).map((file) => file.split(path.sep).join('/'));
+  const listed = (await listFiles(langDir, ['**/*.md', `**/*${temporarySuffix}`]).catch(() => [])).map((file) => file.split(path.sep).join('/'));
+  const stale = listed.filter((file) => file.endsWith(temporarySuffix));
+  await Promise.all(stale.map((file) => rm(path.join(langDir, file), { force: true })));
+  return { articles: stale.length === 0 ? listed : listed.filter((file) => !file.endsWith(temporarySuffix)), removed: stale.length };
 }
 
 function isSettled(status: string): boolean {
@@ -61,76 +75,38 @@ export async function pruneDeleted(project: Project, lang: string, data: Languag
   return removed;
 }
 
-const storedFeedSchema = z.object({ items: z.array(z.object({ _hansa: z.object({ path: z.string(), contentHash: z.string() }).loose() }).loose()) }).loose();
+/** Where the items of a language's written articles wait for its feed (`publish/feed-file.ts`). */
+export function publishedItems(project: Project, lang: string): PublishedItems {
+  return new PublishedItems(path.join(cacheRoot(project), 'spool'), lang);
+}
 
-/** The items of the feed file when it is the one Hansa wrote (by its stamp), by path below `dist/<lang>/`. */
-async function storedItems(absolute: string, stamp: FileStamp | undefined, lang: string): Promise<Map<string, FeedItem>> {
-  const items = new Map<string, FeedItem>();
-  if (stamp === undefined) return items;
-  const check = await checkStamp(absolute, stamp);
-  if (!isSettled(check.status)) return items;
-  const bytes = 'bytes' in check ? check.bytes : await readFile(absolute).catch(() => undefined);
-  if (bytes === undefined || contentHash(bytes) !== stamp.hash) return items;
-  const json: unknown = JSON.parse(bytes.toString('utf8'));
-  if (!storedFeedSchema.safeParse(json).success) return items;
-  const prefix = `${lang}/`;
-  // The file is Hansa's own bytes (its hash is the one recorded when it was written): its items
-  // are FeedItems, taken as written (zod's copy would order their keys differently).
-  for (const item of (json as { items: FeedItem[] }).items) if (item._hansa.path.startsWith(prefix)) items.set(item._hansa.path.slice(prefix.length), item);
-  return items;
+/** The head of the feed of `lang`: everything but its items. */
+function feedHead(project: Project, lang: string): Omit<Feed, 'items'> {
+  const { version, title, language, home_page_url, feed_url } = feedOf([], lang, project.config.feed);
+  return { version, title, language, ...(home_page_url === undefined ? {} : { home_page_url }), ...(feed_url === undefined ? {} : { feed_url }) };
 }
 
 /**
- * The feed with the items of `published` replaced in place, when that is all that changed: the
- * feed file is the one Hansa wrote (its stamp), every published article already has an item
- * there and keeps its place in the order (same date). The text is what `feedText` would make
- * of the whole feed — an item's text is the same wherever it stands — without parsing the
- * feed's other items: a feed holds every article's text, megabytes per language. `undefined`
- * when the feed must be made whole; `text` undefined when nothing changed.
+ * The old feed file opened for copying items from, with where its items stand: only when the
+ * state's stamp says it holds the bytes Hansa wrote, and the state knows its items' places.
  */
-async function splicedFeed(absolute: string, stamp: FileStamp, lang: string, published: ReadonlyMap<string, string>, baseUrl: string | undefined): Promise<{ text: Buffer | undefined; hash: string; size: number } | undefined> {
-  const check = await checkStamp(absolute, stamp);
-  if (check.status !== 'same') return undefined;
-  // Bytes, not text: decoding and encoding megabytes for one item would cost more than the rest.
-  const old = await readFile(absolute).catch(() => undefined);
-  if (old === undefined) return undefined;
-  let bytes = old;
-  for (const [file, article] of published) {
-    const item = feedItem(article, file, lang, baseUrl);
-    if (item === undefined) return undefined;
-    // Items are written two levels deep: `    {` opens one, `    }` closes it, and JSON escapes
-    // every newline inside strings, so these lines are found nowhere else.
-    const start = bytes.indexOf(`\n    {\n      "id": ${JSON.stringify(item.id)},\n`);
-    if (start < 0) return undefined;
-    const end = bytes.indexOf('\n    }', start + 1);
-    if (end < 0) return undefined;
-    const before = JSON.parse(bytes.subarray(start + 1, end + 6).toString('utf8')) as Partial<FeedItem>;
-    if (before.date_published !== item.date_published) return undefined;
-    bytes = Buffer.concat([bytes.subarray(0, start + 1), Buffer.from(itemText(item)), bytes.subarray(end + 6)]);
-  }
-  if (bytes.equals(old)) return { text: undefined, hash: stamp.hash, size: old.length };
-  return { text: bytes, hash: contentHash(bytes), size: bytes.length };
-}
-
-/** An item as `JSON.stringify(feed, null, 2)` writes it inside the feed's `items`. */
-function itemText(item: FeedItem): string {
-  return JSON.stringify(item, null, 2)
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
+async function trustedFeed(absolute: string, data: LanguageStateData, feedKey: string): Promise<{ handle: FileHandle; index: Record<string, FeedIndexEntry> } | undefined> {
+  if (data.feedKey !== feedKey || data.feed === undefined || data.feedItems === undefined) return undefined;
+  const opened = await openStamped(absolute, data.feed);
+  return opened === undefined ? undefined : { handle: opened.handle, index: data.feedItems };
 }
 
 /**
- * Rebuild `dist/<lang>/index.json` from the items it holds and the articles this run wrote
- * (`published`: texts by path below `dist/<lang>/`); `verified`: articles whose stamps the plan
- * found unchanged. Writes it only when its text changed; updates `data.foreign`, `data.feed`
- * is the caller's to record from the returned hash.
+ * Bring `dist/<lang>/index.json` up to date from the items it holds and the articles this run
+ * wrote (`published`, spooled); `verified`: articles whose stamps the plan found unchanged.
+ * Writes it only when its bytes change; updates `data.foreign` and `data.feedItems`, and
+ * `data.feedKey`; `data.feed` is the caller's to record from the returned hash.
  */
 export async function publishFeed(
   project: Project,
   lang: string,
   data: LanguageStateData,
-  run: { readonly published: ReadonlyMap<string, string>; readonly removed: number; readonly listing: readonly string[]; readonly verified: ReadonlySet<string>; readonly stateKey: string },
+  run: { readonly published: PublishedItems; readonly removed: number; readonly listing: readonly string[]; readonly verified: ReadonlySet<string>; readonly stateKey: string },
 ): Promise<{ hash: string; written: boolean; absolute: string; size: number } | undefined> {
   const { config } = project;
   const langDir = path.resolve(project.cwd, config.outDir, lang);
@@ -138,7 +114,7 @@ export async function publishFeed(
   const feedKey = keyOf([run.stateKey, config.feed]);
   const known = new Set([...Object.entries(data.articles).filter(([, record]) => record.output !== undefined).map(([file]) => file), ...Object.keys(data.foreign)]);
   const sameFiles = run.listing.length === known.size && run.listing.every((file) => known.has(file));
-  if (run.published.size === 0 && run.removed === 0 && sameFiles && data.feedKey === feedKey && data.feed !== undefined) {
+  if (run.published.size === 0 && run.removed === 0 && sameFiles && data.feedKey === feedKey && data.feed !== undefined && data.feedItems !== undefined) {
     const check = await checkStamp(absolute, data.feed);
     if (check.status === 'same') return undefined;
     if (check.status === 'same-content') {
@@ -147,42 +123,55 @@ export async function publishFeed(
       return undefined;
     }
   }
-  if (data.feedKey === feedKey && run.removed === 0 && sameFiles && data.feed !== undefined) {
-    const spliced = await splicedFeed(absolute, data.feed, lang, run.published, config.feed.baseUrl);
-    if (spliced !== undefined) {
-      if (spliced.text !== undefined) await writeFileAtomic(absolute, spliced.text);
-      return { hash: spliced.hash, written: spliced.text !== undefined, absolute, size: spliced.size };
-    }
-  }
-  const stored = data.feedKey === feedKey ? await storedItems(absolute, data.feed, lang) : new Map<string, FeedItem>();
-  const foreign: Record<string, FileStamp> = {};
-  const found = await mapLimited(run.listing, 32, async (file): Promise<FeedItem | undefined> => {
-    const text = run.published.get(file);
-    if (text !== undefined) return feedItem(text, file, lang, config.feed.baseUrl);
-    const path_ = path.join(langDir, file);
-    const other = data.foreign[file];
-    if (other !== undefined) {
-      const check = await checkStamp(path_, other);
-      if (check.status === 'same' || check.status === 'same-content') {
-        foreign[file] = check.stamp;
+  const old = await trustedFeed(absolute, data, feedKey);
+  try {
+    const foreign: Record<string, FileStamp> = {};
+    const placed = await mapLimited(run.listing, 32, async (file): Promise<PlacedItem | undefined> => {
+      if (run.published.has(file)) return run.published.get(file);
+      const path_ = path.join(langDir, file);
+      const other = data.foreign[file];
+      if (other !== undefined) {
+        const check = await checkStamp(path_, other);
+        if (check.status === 'same' || check.status === 'same-content') {
+          foreign[file] = check.stamp;
+          return undefined;
+        }
+      }
+      const output = data.articles[file]?.output?.stamp;
+      const stored = old?.index[file];
+      if (output !== undefined && stored !== undefined && stored[3] === output.hash && (run.verified.has(file) || isSettled((await checkStamp(path_, output)).status))) {
+        return { file, start: stored[0], length: stored[1], date: stored[2] ?? undefined, contentHash: stored[3], from: 'feed' };
+      }
+      // Anything else is read again, and its item joins the spool.
+      const read = await readStamped(path_).catch(() => undefined);
+      if (read === undefined) return undefined;
+      const made = feedItem(read.bytes.toString('utf8'), file, lang, config.feed.baseUrl);
+      if (made === undefined) {
+        if (read.stamp !== undefined) foreign[file] = read.stamp;
         return undefined;
       }
-    }
-    const output = data.articles[file]?.output?.stamp;
-    const item = stored.get(file);
-    if (output !== undefined && item !== undefined && item._hansa.contentHash === output.hash && (run.verified.has(file) || isSettled((await checkStamp(path_, output)).status))) return item;
-    const read = await readStamped(path_).catch(() => undefined);
-    if (read === undefined) return undefined;
-    const made = feedItem(read.bytes.toString('utf8'), file, lang, config.feed.baseUrl);
-    if (made === undefined && read.stamp !== undefined) foreign[file] = read.stamp;
-    return made;
-  });
-  data.foreign = foreign;
-  data.feedKey = feedKey;
-  const text = feedText(feedOf(found.filter((item): item is FeedItem => item !== undefined), lang, config.feed));
-  const hash = contentHash(text);
-  const current = await readFile(absolute).catch(() => undefined);
-  const written = current === undefined || contentHash(current) !== hash;
-  if (written) await writeFileAtomic(absolute, text);
-  return { hash, written, absolute, size: Buffer.byteLength(text) };
+      await run.published.add(file, made);
+      return run.published.get(file);
+    });
+    data.foreign = foreign;
+    data.feedKey = feedKey;
+    const items = placed.filter((item): item is PlacedItem => item !== undefined);
+    const current = data.feed !== undefined && old !== undefined ? data.feed.hash : await hashOfFile(absolute);
+    const written = await writeFeed(absolute, feedHead(project, lang), items, { feed: old?.handle, spool: await run.published.handle(), unchanged: current });
+    data.feedItems = written.index;
+    return { hash: written.hash, written: written.written, absolute, size: written.size };
+  } finally {
+    await old?.handle.close().catch(() => undefined);
+  }
+}
+
+/** The SHA-256 of a file's bytes, read a piece at a time; `undefined` when there is none. */
+async function hashOfFile(file: string): Promise<string | undefined> {
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } catch {
+    return undefined;
+  }
 }

@@ -25,11 +25,12 @@ import { createGate } from './gate.js';
 import { contributionsInOrder, dueByMemory, dueOnItsOwn, planLanguage, type LanguagePlan, type RunDocument } from './incremental.js';
 import { loadLanguageMemory } from './language-memory.js';
 import { leverage, type LeverageCarry } from './leverage.js';
-import { firstLook, type DueReason } from './plan.js';
+import { firstLook, mapLimited, type DueReason } from './plan.js';
 import { cacheRoot, type Project } from './project.js';
 import { documentOfSegments, readLanguageStores } from './store-file.js';
 import { loadTagTranslator, type TagTranslator } from './tags.js';
 import { failedExtractions, sourceDocument, type SourceDocument } from './workspace.js';
+import { publishedItems } from './publish.js';
 import { commitLanguages, finishLanguage, prepareWrites, storeAndPublish } from './write.js';
 
 /** Options of `translateProject`. */
@@ -157,13 +158,20 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
     terms: new Map(),
     progress: { done: 0, total: languages.length * documents.length },
   };
-  const reports: LanguageReport[] = [];
-  const plans: LanguagePlan[] = [];
-  for (const lang of languages) {
-    options.signal?.throwIfAborted();
-    const { report, plan } = await translateLanguage(run, lang);
-    reports.push(report);
-    if (plan !== undefined) plans.push(plan);
+  // Each language reports into its own lists, put together in the languages' order: the same
+  // report whichever language finished first.
+  const own = languages.map((lang, at) => ({ lang, at, run: { ...run, errors: [] as Finding[], findings: [] as Finding[], outputs: new Map<string, string[]>() } }));
+  const parallel = languagesAtOnce(providers);
+  const planned = await mapLimited(own, parallel, ({ lang, run: languageRun }) => planLanguageRun(languageRun, lang));
+  // Work on many documents goes one language at a time, so memory holds one language's chunk.
+  const due = planned.reduce((sum, one) => sum + one.due.length, 0);
+  const done = await mapLimited(own, due <= chunkSize ? parallel : 1, ({ lang, at, run: languageRun }) => translateLanguage(languageRun, lang, planned[at] as LanguageDue));
+  const reports = done.map((one) => one.report);
+  const plans = done.flatMap((one) => (one.plan === undefined ? [] : [one.plan]));
+  for (const { run: languageRun } of own) {
+    errors.push(...languageRun.errors);
+    findings.push(...languageRun.findings);
+    for (const [file, outputs] of languageRun.outputs) run.outputs.set(file, [...(run.outputs.get(file) ?? []), ...outputs]);
   }
   await commitLanguages(run, plans);
   // Read after the loads: a damaged cache entry met while loading is among them.
@@ -186,12 +194,28 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
 }
 
 /**
- * One language: plan over the state → the due documents' memory changes → the memory →
- * leverage, chain, gate, store and publish a chunk of documents at a time → prune, feed, state.
+ * How many languages are worked on at once: a run whose providers are all local spends most of
+ * a small run's time waiting for files, which other languages' work fills; remote providers keep
+ * one language at a time (their queue already runs requests side by side).
  */
-async function translateLanguage(run: RunState, lang: string): Promise<{ report: LanguageReport; plan: LanguagePlan | undefined }> {
-  const { project, options, mode, providers, chain, errors, findings } = run;
+function languagesAtOnce(providers: readonly Provider[]): number {
+  return providers.every((provider) => provider.capabilities.isLocal) ? 3 : 1;
+}
+
+/** What a language's plan found due. */
+interface LanguageDue {
+  readonly plan: LanguagePlan;
+  readonly first: Awaited<ReturnType<typeof firstLook>>;
+  readonly due: readonly RunDocument[];
+  readonly skipped: number;
+  readonly reasons: Partial<Record<DueReason, number>>;
+}
+
+/** One language's plan over the state, then what the due documents change in the memory and which other documents that makes due. */
+async function planLanguageRun(run: RunState, lang: string): Promise<LanguageDue> {
+  const { project, options, mode, providers, findings } = run;
   const { config } = project;
+  options.signal?.throwIfAborted();
   const plan = await planLanguage(project, lang, {
     documents: run.documents,
     chain: providers.map((provider) => provider.name),
@@ -204,7 +228,7 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
   // 1. What the due documents change in the memory: only those whose source or segment file
   //    changed need a look before the memory is made; then the open segments it may now fill.
   const first = await firstLook({ ...run, signal: options.signal }, plan, lang);
-  const byMemory = await dueByMemory(plan, run.documents, (file) => run.extraction.sources(file), { threshold: config.memory.fuzzyThreshold, language: config.sourceLanguage });
+  const byMemory = await dueByMemory(plan, run.documents, (file) => run.extraction.sources(file), { threshold: config.memory.fuzzyThreshold, language: config.sourceLanguage, signature: (file) => run.extraction.signature(file) });
   const due = run.documents.filter((document) => dueOnItsOwn(plan, document.file) || byMemory.has(document.file));
   const skipped = run.documents.length - due.length;
   const reasons: Partial<Record<DueReason, number>> = {};
@@ -214,6 +238,16 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
     reasons[reason] = (reasons[reason] ?? 0) + 1;
   }
   run.progress.done += skipped;
+  return { plan, first, due, skipped, reasons };
+}
+
+/**
+ * One language: the memory → leverage, chain, gate, store and publish a chunk of documents at a
+ * time → prune, feed, state.
+ */
+async function translateLanguage(run: RunState, lang: string, { plan, first, due, skipped, reasons }: LanguageDue): Promise<{ report: LanguageReport; plan: LanguagePlan | undefined }> {
+  const { project, options, providers, chain, errors, findings } = run;
+  const { config } = project;
   const terminology = due.length === 0 ? undefined : await run.terminology();
   const hitsOf = memoizeHits(terminology);
   // 2. The memory, as a run from scratch would make it, when anything is due.
@@ -222,44 +256,49 @@ async function translateLanguage(run: RunState, lang: string): Promise<{ report:
   const carry: LeverageCarry = { accepted: new Map(), fuzzy: new Map(), sent: new Set() };
   const refusals = new Map<string, string>();
   const totals = { files: 0, leveraged: 0, untranslated: 0, characters: 0, requests: 0, estimatedCost: 0 };
-  const published = new Map<string, string>();
-  const writes = chain.dryRun ? undefined : await prepareWrites(run, lang, { temporaries: plan.temporaries, writes: due.length > 0 });
-  for (let start = 0; start < due.length; start += chunkSize) {
-    options.signal?.throwIfAborted();
-    const sources: SourceDocument[] = [];
-    for (const { file } of due.slice(start, start + chunkSize)) {
-      const document = await sourceDocument(run.extraction, file, run.errors);
-      if (document !== undefined) sources.push(document);
+  const published = publishedItems(project, lang);
+  const writes = chain.dryRun ? undefined : await prepareWrites(run, lang, { temporaries: plan.temporaries });
+  // The spool of the feed's items goes whatever happens (a stopped run's is removed by the next).
+  try {
+    for (let start = 0; start < due.length; start += chunkSize) {
+      options.signal?.throwIfAborted();
+      const sources: SourceDocument[] = [];
+      for (const { file } of due.slice(start, start + chunkSize)) {
+        const document = await sourceDocument(run.extraction, file, run.errors);
+        if (document !== undefined) sources.push(document);
+      }
+      // 3. Segment files, carried over to the current sources; leverage; providers behind the gate.
+      const stores = await readLanguageStores(project, lang, sources, { errors, signal: options.signal });
+      totals.files += stores.length;
+      const leveraged = leverage(stores, { lang, tags: run.tags, memory: memory as MemoryIndex, fuzzyThreshold: config.memory.fuzzyThreshold }, carry);
+      const sent = await runChain(providers, leveraged.pending, carry.accepted, chain, {
+        lang,
+        findings,
+        termsOf: (segment) => segmentTerms(hitsOf(segment), terminology, lang),
+        spansOf: (segment) => maskSpans(hitsOf(segment), terminology, lang),
+        gate: gate.refusalsOf,
+        glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang),
+        documentOf: documentOfSegments(stores),
+      });
+      for (const id of leveraged.pending.keys()) carry.sent.add(id);
+      for (const [id, reason] of sent.refusals) refusals.set(id, reason);
+      findings.push(...(await gate.termFindings(sources, carry.accepted)));
+      for (const { file, document } of sources) if (!run.terms.has(file)) run.terms.set(file, document.segments.flatMap((segment) => hitsOf(segment).map((hit) => ({ segment: segment.id, term: hit.term, text: hit.text, start: hit.start, end: hit.end }))));
+      totals.leveraged += leveraged.leveraged;
+      totals.untranslated += leveraged.pending.size;
+      totals.characters += sent.characters;
+      totals.requests += sent.requests;
+      totals.estimatedCost += sent.estimatedCost;
+      // 4–5. Segment files, then dist/.
+      if (writes !== undefined) await storeAndPublish(run, plan, lang, stores, { carry, refusals, hitsOf, terminology, retire: writes.retire, published });
+      else run.progress.done += stores.length;
+      // The chunk's documents and files are garbage now: collected, so memory stays bounded.
+      if (due.length > chunkSize) collectGarbage();
     }
-    // 3. Segment files, carried over to the current sources; leverage; providers behind the gate.
-    const stores = await readLanguageStores(project, lang, sources, { errors, signal: options.signal });
-    totals.files += stores.length;
-    const leveraged = leverage(stores, { lang, tags: run.tags, memory: memory as MemoryIndex, fuzzyThreshold: config.memory.fuzzyThreshold }, carry);
-    const sent = await runChain(providers, leveraged.pending, carry.accepted, chain, {
-      lang,
-      findings,
-      termsOf: (segment) => segmentTerms(hitsOf(segment), terminology, lang),
-      spansOf: (segment) => maskSpans(hitsOf(segment), terminology, lang),
-      gate: gate.refusalsOf,
-      glossaryVersion: glossaryVersion(terminology, config.sourceLanguage, lang),
-      documentOf: documentOfSegments(stores),
-    });
-    for (const id of leveraged.pending.keys()) carry.sent.add(id);
-    for (const [id, reason] of sent.refusals) refusals.set(id, reason);
-    findings.push(...(await gate.termFindings(sources, carry.accepted)));
-    for (const { file, document } of sources) if (!run.terms.has(file)) run.terms.set(file, document.segments.flatMap((segment) => hitsOf(segment).map((hit) => ({ segment: segment.id, term: hit.term, text: hit.text, start: hit.start, end: hit.end }))));
-    totals.leveraged += leveraged.leveraged;
-    totals.untranslated += leveraged.pending.size;
-    totals.characters += sent.characters;
-    totals.requests += sent.requests;
-    totals.estimatedCost += sent.estimatedCost;
-    // 4–5. Segment files, then dist/.
-    if (writes !== undefined) await storeAndPublish(run, plan, lang, stores, { carry, refusals, hitsOf, terminology, retire: writes.retire, published });
-    else run.progress.done += stores.length;
-    // The chunk's documents and files are garbage now: collected, so memory stays bounded.
-    if (due.length > chunkSize) collectGarbage();
+    if (writes !== undefined) await finishLanguage(run, plan, lang, published);
+  } finally {
+    await published.dispose();
   }
-  if (writes !== undefined) await finishLanguage(run, plan, lang, published);
   const byOrigin: Record<string, number> = {};
   for (const { origin } of carry.accepted.values()) byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
   const translated = carry.accepted.size;

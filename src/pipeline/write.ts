@@ -23,7 +23,9 @@ import { annotate, fillOpen } from './fill.js';
 import { commitLanguage, forgetPair, recordOutput, recordStore, settle, type LanguagePlan } from './incremental.js';
 import type { LeverageCarry } from './leverage.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
-import { listArticles, publishFeed, pruneDeleted } from './publish.js';
+import { listArticles, listOutputs, publishFeed, pruneDeleted } from './publish.js';
+import type { PublishedItems } from '../publish/feed-file.js';
+import { feedItem } from '../publish/index.js';
 import { retiredPath, retireSegments } from './retired.js';
 import { storeSegmentFile, type LanguageStore } from './store-file.js';
 import { ioReporter } from './workspace.js';
@@ -47,15 +49,13 @@ export interface WriteRun {
 }
 
 /** Before a language's first write: leftovers of a killed run go, and the retired file is ready. */
-export async function prepareWrites(run: WriteRun, lang: string, plan: { readonly temporaries: boolean; readonly writes: boolean }): Promise<{ retire: (segments: readonly StoreSegment[]) => Promise<boolean> }> {
-  const { project, mode } = run;
+export async function prepareWrites(run: WriteRun, lang: string, plan: { readonly temporaries: boolean }): Promise<{ retire: (segments: readonly StoreSegment[]) => Promise<boolean> }> {
+  const { project } = run;
   const reported = ioReporter(run.errors, lang);
-  const outDir = path.resolve(project.cwd, project.config.outDir, lang);
-  // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone —
-  // looked for where the run writes, or where the plan's listing saw some.
-  if (mode === 'translate' && plan.writes) await reported(displayPath(project, outDir), () => removeStaleTemporaries(outDir));
+  // Temporary files of a killed run (a rename that never happened) are Hansa's own: gone where
+  // the plan's listing saw some (those of `dist/` go with its listing, in `finishLanguage`).
   const segmentDir = path.resolve(project.cwd, project.config.translationsDir, lang);
-  if (plan.writes || plan.temporaries) await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
+  if (plan.temporaries) await reported(displayPath(project, segmentDir), () => removeStaleTemporaries(segmentDir));
   return { retire: (segments) => reported(displayPath(project, retiredPath(project, lang)), () => retireSegments(project, lang, segments)) };
 }
 
@@ -75,7 +75,7 @@ export async function storeAndPublish(
     hitsOf: (segment: Segment) => TermHit[];
     terminology: Terminology | undefined;
     retire: (segments: readonly StoreSegment[]) => Promise<boolean>;
-    published: Map<string, string>;
+    published: PublishedItems;
   },
 ): Promise<void> {
   const { project, options, mode, findings } = run;
@@ -114,7 +114,7 @@ export async function storeAndPublish(
         const written = await writeArticle(project, { lang, file: store.file, sourcePath: store.sourcePath, document: store.document, publication: chosen });
         findings.push(...written.findings);
         recordOutput(plan, store.file, { ...written, status: chosen.status });
-        context.published.set(store.file, written.text);
+        await context.published.add(store.file, feedItem(written.text, store.file, lang, config.feed.baseUrl));
         if (written.written) run.outputs.set(store.file, [...(run.outputs.get(store.file) ?? []), written.output]);
       });
     }
@@ -125,7 +125,7 @@ export async function storeAndPublish(
  * After a language's files: articles of deleted sources leave `dist/` (a full run), the feed is
  * brought up to date, and the state records what is on disk.
  */
-export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: string, published: ReadonlyMap<string, string>): Promise<void> {
+export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: string, published: PublishedItems): Promise<void> {
   const { project, options, mode } = run;
   options.signal?.throwIfAborted();
   const full = options.files === undefined;
@@ -137,7 +137,10 @@ export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: st
     for (const file of Object.keys(plan.data.articles)) if (!present.has(file)) forgetPair(plan, file);
   }
   if (mode === 'translate') {
-    let listing = await listArticles(project, lang);
+    let listing: string[] = [];
+    await reported(displayPath(project, outDir), async () => {
+      listing = (await listOutputs(project, lang)).articles;
+    });
     let removed = 0;
     if (full) {
       const keep = new Set(run.extraction.outcomes.map((outcome) => outcome.file));

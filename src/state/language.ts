@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readCacheFile, writeFileAtomic } from '../files/index.js';
-import { fileStampSchema } from './stamp.js';
+import { fileStampSchema, type FileStamp } from './stamp.js';
 
 /** Bump when the shape or the meaning of an entry changes. */
 const stateVersion = 1;
@@ -53,7 +53,7 @@ const articleSchema = z.object({
 /** What the state knows of one (article, language) pair. */
 export type ArticleState = z.infer<typeof articleSchema>;
 
-const languageStateSchema = z.object({
+export const languageStateSchema = z.object({
   version: z.literal(stateVersion),
   /** Hansa's version and the config keys the whole language depends on. */
   key: z.string(),
@@ -68,6 +68,11 @@ const languageStateSchema = z.object({
   /** `dist/<lang>/index.json` as last written, and the key of the feed options it was made with. */
   feed: fileStampSchema.optional(),
   feedKey: z.string().optional(),
+  /**
+   * Where each item stands in that feed file, by path below `dist/<lang>/`: `[start, length,
+   * date_published or null, contentHash]` (byte offsets). Trusted only with the file's stamp.
+   */
+  feedItems: z.record(z.string(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.string().nullable(), z.string()])).optional(),
   /** Markdown files in `dist/<lang>/` that no article of the state wrote (the feed has read them). */
   foreign: z.record(z.string(), fileStampSchema),
   /**
@@ -103,10 +108,46 @@ export async function readLanguageState(cacheRoot: string, lang: string, key: st
 
 /**
  * The text of a state: its keys in the schema's order (the order a state read back has), so the
- * same state always gives the same bytes and an unchanged one is not written again.
+ * same state always gives the same bytes and an unchanged one is not written again. Ordered by
+ * hand rather than by the schema's parse: a state holds thousands of entries, written per run.
  */
 export function languageStateText(state: LanguageStateData): string {
-  return `${JSON.stringify(languageStateSchema.parse(state))}\n`;
+  const ordered: LanguageStateData = {
+    version: state.version,
+    key: state.key,
+    articles: mapValues(state.articles, orderedArticle),
+    orphans: mapValues(state.orphans, orderedStamp),
+    memoryFiles: mapValues(state.memoryFiles, orderedStamp),
+    ...(state.glossary === undefined ? {} : { glossary: { files: mapValues(state.glossary.files, orderedStamp), version: state.glossary.version } }),
+    ...(state.feed === undefined ? {} : { feed: orderedStamp(state.feed) }),
+    ...(state.feedKey === undefined ? {} : { feedKey: state.feedKey }),
+    ...(state.feedItems === undefined ? {} : { feedItems: state.feedItems }),
+    foreign: mapValues(state.foreign, orderedStamp),
+    ...(state.memory === undefined ? {} : { memory: state.memory }),
+  };
+  return `${JSON.stringify(ordered)}\n`;
+}
+
+function mapValues<T, R>(record: Readonly<Record<string, T>>, map: (value: T) => R): Record<string, R> {
+  const result: Record<string, R> = {};
+  for (const key of Object.keys(record)) result[key] = map(record[key] as T);
+  return result;
+}
+
+function orderedStamp(stamp: FileStamp): FileStamp {
+  return { size: stamp.size, mtimeMs: stamp.mtimeMs, ctimeMs: stamp.ctimeMs, ino: stamp.ino, hash: stamp.hash, ...(stamp.racy === undefined ? {} : { racy: stamp.racy }) };
+}
+
+function orderedArticle(article: ArticleState): ArticleState {
+  const { counts, output } = article;
+  return {
+    source: article.source,
+    inputs: article.inputs,
+    ...(article.segments === undefined ? {} : { segments: orderedStamp(article.segments) }),
+    open: article.open,
+    counts: { segments: counts.segments, words: counts.words, new: counts.new, translated: counts.translated, reviewed: counts.reviewed, final: counts.final, newWords: counts.newWords },
+    ...(output === undefined ? {} : { output: { inputs: output.inputs, stamp: orderedStamp(output.stamp), ...(output.status === undefined ? {} : { status: output.status }) } }),
+  };
 }
 
 /** Write the state of `lang` atomically. Call it under the project lock. */

@@ -16,7 +16,7 @@
  *    never a stamp that claims the old bytes.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { statSync, type Stats } from 'node:fs';
 import { z } from 'zod';
 
@@ -101,6 +101,32 @@ export async function readStamped(file: string): Promise<{ bytes: Buffer; stamp:
 export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>, hash: string, now = Date.now()): FileStamp {
   const stamp: FileStamp = { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, hash };
   return racy(stats, now) ? { ...stamp, racy: true } : stamp;
+}
+
+/**
+ * `file` opened for reading when it is still what `stamp` says (by stat on the open file, or,
+ * when that does not settle it, by the hash of its bytes), with the stamp to keep; `undefined`
+ * when it is not, or cannot be opened. Reading through the handle reads the very bytes checked:
+ * a file renamed over it meanwhile is another inode.
+ */
+export async function openStamped(file: string, stamp: FileStamp): Promise<{ handle: FileHandle; stamp: FileStamp } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = await handle.stat();
+    if (stamp.racy !== true && sameStat(stats, stamp)) return { handle, stamp };
+    const bytes = await handle.readFile();
+    const after = await handle.stat();
+    if (sameStat(stats, after) && contentHash(bytes) === stamp.hash) return { handle, stamp: stampOf(after, stamp.hash) };
+  } catch {
+    // Unreadable: not the file the stamp speaks of.
+  }
+  await handle.close().catch(() => undefined);
+  return undefined;
 }
 
 /** What checking a file against its stamp found. */
