@@ -160,20 +160,33 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
   };
   // Each language reports into its own lists, put together in the languages' order: the same
   // report whichever language finished first.
-  const own = languages.map((lang, at) => ({ lang, at, run: { ...run, errors: [] as Finding[], findings: [] as Finding[], outputs: new Map<string, string[]>() } }));
-  const parallel = languagesAtOnce(providers);
-  const planned = await mapLimited(own, parallel, ({ lang, run: languageRun }) => planLanguageRun(languageRun, lang));
-  // Work on many documents goes one language at a time, so memory holds one language's chunk.
-  const due = planned.reduce((sum, one) => sum + one.due.length, 0);
-  const done = await mapLimited(own, due <= chunkSize ? parallel : 1, ({ lang, at, run: languageRun }) => translateLanguage(languageRun, lang, planned[at] as LanguageDue));
-  const reports = done.map((one) => one.report);
-  const plans = done.flatMap((one) => (one.plan === undefined ? [] : [one.plan]));
+  const own = languages.map((lang) => ({ lang, run: { ...run, errors: [] as Finding[], findings: [] as Finding[], outputs: new Map<string, string[]>() } }));
+  const heavy = exclusiveTurns();
+  const commits: Promise<void>[] = [];
+  const working = mapLimited(own, languagesAtOnce(providers), async ({ lang, run: languageRun }) => {
+    const planned = await planLanguageRun(languageRun, lang);
+    // A language with many documents to work on has the run to itself, so memory holds one
+    // language's chunk of documents; small ones go side by side.
+    const work = () => translateLanguage(languageRun, lang, planned);
+    const { report, plan } = planned.due.length > chunkSize ? await heavy(work) : await work();
+    // Its state is written once its files have settled, while other languages go on; then the
+    // plan is let go (at thousands of articles, nine plans would not fit in a small runner).
+    if (plan !== undefined) {
+      const commit = commitLanguages(languageRun, [plan]);
+      // Awaited below; handled here too, for a run another language stopped first.
+      commit.catch(() => undefined);
+      commits.push(commit);
+    }
+    return report;
+  });
+  // A language that finished keeps its state even when another one stops the run.
+  const reports = await working.finally(() => Promise.allSettled(commits));
+  await Promise.all(commits);
   for (const { run: languageRun } of own) {
     errors.push(...languageRun.errors);
     findings.push(...languageRun.findings);
     for (const [file, outputs] of languageRun.outputs) run.outputs.set(file, [...(run.outputs.get(file) ?? []), ...outputs]);
   }
-  await commitLanguages(run, plans);
   // Read after the loads: a damaged cache entry met while loading is among them.
   findings.unshift(...extraction.findings);
   return {
@@ -200,6 +213,16 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
  */
 function languagesAtOnce(providers: readonly Provider[]): number {
   return providers.every((provider) => provider.capabilities.isLocal) ? 3 : 1;
+}
+
+/** Run work one at a time, in the order it asks for its turn. */
+function exclusiveTurns(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const turn = last.then(work);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
 }
 
 /** What a language's plan found due. */

@@ -158,10 +158,9 @@ export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: st
 }
 
 /**
- * The state of every language of the run, written once all their files are: one wait for the
- * clock's tick after the last write makes every stamp trusted by stat (`stamp.ts`), instead of
- * a wait per language. A run stopped before leaves the old state, which the files written
- * since disagree with: the next run reads them again.
+ * The state of languages, written once their files are: one wait for the clock's tick after
+ * their last write makes every stamp trusted by stat (`stamp.ts`). A run stopped before leaves
+ * the old state, which the files written since disagree with: the next run reads them again.
  */
 export async function commitLanguages(run: WriteRun, plans: readonly LanguagePlan[]): Promise<void> {
   const { project, options } = run;
