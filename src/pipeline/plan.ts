@@ -19,6 +19,7 @@
  *    `memory/signature.ts`); in the other articles, a segment source the same bound leaves in
  *    is checked for equality or a fuzzy match like any lookup.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { HansaError, type Finding } from '../errors/index.js';
 import type { StoreSegment } from '../formats/types.js';
@@ -30,9 +31,8 @@ import { segmentFilePath } from './store.js';
 import { readWorkspaceFile, sourceDocument } from './workspace.js';
 import { wordReach } from '../memory/signature.js';
 import { MemoryIndex } from '../memory/tm.js';
-import { checkStamp, type StampCheck } from '../state/stamp.js';
+import { checkStamp, type FileStamp, type StampCheck } from '../state/stamp.js';
 import type { ArticleState } from '../state/language.js';
-import { keyOf } from '../state/version.js';
 
 /** Why a pair is due (for `--json` and tests). */
 export type DueReason = 'new' | 'source' | 'inputs' | 'segment-file' | 'open' | 'memory' | 'output';
@@ -43,7 +43,7 @@ export interface PairCheck {
   readonly file: string;
   readonly record: ArticleState | undefined;
   /** The segment file against the state's stamp. */
-  readonly segments: StampCheck;
+  readonly segments: StampSeen;
   /** Why the segment file must be made again; `undefined`: it is up to date. */
   readonly due: DueReason | undefined;
   /** Whether the `dist/` article must be written again. */
@@ -55,12 +55,15 @@ export interface PairCheck {
    */
   readonly changesMemory: boolean;
   /** The `dist/` article against its stamp, when it was checked. */
-  readonly output?: StampCheck;
+  readonly output?: StampSeen;
 }
 
-/** The key of a `dist/` article's inputs beyond the language's output key. */
+/**
+ * The key of a `dist/` article's inputs beyond the language's output key. Made for every pair
+ * of every run: hex hashes joined by a separator they cannot hold, hashed once.
+ */
 export function outputInputs(outputKey: string, sourceHash: string, segmentHash: string | undefined): string {
-  return keyOf([outputKey, sourceHash, segmentHash ?? null]);
+  return createHash('sha256').update(`${outputKey}:${sourceHash}:${segmentHash ?? '-'}`).digest('hex').slice(0, 32);
 }
 
 /** How many stats run at once: enough to hide the latency, few enough for the thread pool. */
@@ -92,7 +95,7 @@ export async function checkPairs(
     const segments = withoutBytes(await checkStamp(document.segmentFile, record?.segments));
     const due = dueReason(record, document.hash, segments, keys);
     let outputDue = false;
-    let output: StampCheck | undefined;
+    let output: StampSeen | undefined;
     if (keys.output !== undefined) {
       if (due !== undefined || record?.output === undefined) outputDue = true;
       else if (record.output.inputs !== outputInputs(keys.output, document.hash, record.segments?.hash)) outputDue = true;
@@ -106,14 +109,21 @@ export async function checkPairs(
   });
 }
 
-/** A check without the bytes it read. */
-function withoutBytes(check: StampCheck): StampCheck {
-  if (check.status === 'same-content') return { status: 'same-content', stamp: check.stamp, bytes: Buffer.alloc(0) };
-  if (check.status === 'changed') return { status: 'changed', stamp: check.stamp, bytes: Buffer.alloc(0) };
+/** What a stamp check found, without the bytes it read (a plan lives for the whole language). */
+export type StampSeen =
+  | { readonly status: 'same' | 'same-content'; readonly stamp: FileStamp }
+  | { readonly status: 'changed'; readonly stamp: FileStamp | undefined }
+  | { readonly status: 'missing' }
+  | { readonly status: 'unreadable' };
+
+function withoutBytes(check: StampCheck): StampSeen {
+  if (check.status === 'same-content') return { status: 'same-content', stamp: check.stamp };
+  if (check.status === 'changed') return { status: 'changed', stamp: check.stamp };
+  if (check.status === 'unreadable') return { status: 'unreadable' };
   return check;
 }
 
-function dueReason(record: ArticleState | undefined, sourceHash: string, segments: StampCheck, keys: { segments: string; fillsOpen: boolean }): DueReason | undefined {
+function dueReason(record: ArticleState | undefined, sourceHash: string, segments: StampSeen, keys: { segments: string; fillsOpen: boolean }): DueReason | undefined {
   if (record === undefined) return 'new';
   if (record.source !== sourceHash) return 'source';
   if (record.inputs !== keys.segments) return 'inputs';
