@@ -10,7 +10,9 @@
  * 2. Its `dist/` article is due when the pair is, or the article's own inputs changed (build
  *    options, the provider chain), or the file is not what the state says.
  * 3. Before the memory is made, the due pairs whose source or segment file changed are read
- *    once (`firstLook`): what they now give the memory, and retire, is part of it.
+ *    once (`firstLook`): what they now give the memory, and retire, is part of it. A segment
+ *    file the state counted without a translation, unchanged since, is not read: reconciling
+ *    never makes a translation, so it gives the memory nothing, as before.
  * 4. The memory: an open segment of another article gets something new only when a memory
  *    entry of an equal or similar source changed (`memoryAffected`). The search is exact: an
  *    article is passed over unread only when its word signature proves that none of its
@@ -27,7 +29,7 @@ import { contributionOf, type Contribution } from '../state/memory.js';
 import type { ExtractRun } from './extract.js';
 import { absorbStores, type LanguagePlan } from './incremental.js';
 import { displayPath, type Project } from './project.js';
-import { segmentFilePath } from './store.js';
+import { segmentFileName, segmentFilePath } from './store.js';
 import { readWorkspaceFile, sourceDocument } from './workspace.js';
 import { wordReach } from '../memory/signature.js';
 import { MemoryIndex } from '../memory/tm.js';
@@ -186,6 +188,18 @@ export interface FirstLook {
 }
 
 /**
+ * Whether a pair's segment file, reconciled with a changed source, still gives the memory
+ * nothing: the file is the one the state counted, without a single translation (drafts in
+ * state `initial` are not one), and it gave nothing before. Reconciling moves and retires
+ * translations, it never makes one: reading such a file would find what the state knows.
+ */
+function givesNothing(check: PairCheck, stored: Contribution | undefined): boolean {
+  const counts = check.record?.counts;
+  const unchanged = check.segments.status === 'same' || check.segments.status === 'same-content';
+  return unchanged && counts !== undefined && counts.translated + counts.reviewed + counts.final === 0 && (stored === undefined || stored.entries.length === 0);
+}
+
+/**
  * The due documents whose source or segment file changed (or that the state does not know
  * while a segment file exists), read and reconciled for what they give the memory, then let go.
  */
@@ -199,7 +213,7 @@ export async function firstLook(
   const unreadable = new Set<string>();
   for (const { file } of run.documents) {
     const check = plan.checks.get(file);
-    if (check?.changesMemory !== true) continue;
+    if (check?.changesMemory !== true || givesNothing(check, plan.memory.files[segmentFileName(file)])) continue;
     run.signal?.throwIfAborted();
     const source = await sourceDocument(run.extraction, file, run.errors);
     if (source === undefined) {
