@@ -65,7 +65,10 @@ export async function writeFileIfUnchanged(file: string, data: string | Uint8Arr
 
 /** Where a streamed file's bytes go: buffered, hashed and counted as they are written. */
 export interface ByteSink {
+  /** Take `bytes`, which must not change afterwards (they may wait in the buffer). */
   write(bytes: Uint8Array): Promise<void>;
+  /** Write `bytes` to the file before returning: the caller may then reuse them. */
+  writeThrough(bytes: Uint8Array): Promise<void>;
   /** Bytes written so far. */
   readonly size: number;
 }
@@ -103,6 +106,12 @@ export async function writeStreamAtomic(file: string, produce: (sink: ByteSink) 
           pending.push(bytes);
           pendingBytes += bytes.length;
           if (pendingBytes >= sinkBuffer) await flush();
+        },
+        async writeThrough(bytes) {
+          await flush();
+          hash.update(bytes);
+          size += bytes.length;
+          await handle.write(bytes, 0, bytes.length);
         },
         get size() {
           return size;

@@ -152,6 +152,7 @@ export async function writeFeed(
 ): Promise<WrittenFeed> {
   const sorted = [...items].sort(compareItems(head.language));
   const index: Record<string, FeedIndexEntry> = {};
+  const buffer = Buffer.allocUnsafe(chunkBytes);
   const result = await writeStreamAtomic(
     target,
     async (sink) => {
@@ -168,7 +169,7 @@ export async function writeFeed(
             const item = sorted[at] as PlacedItem;
             index[item.file] = [offset + item.start, item.length, item.date ?? null, item.contentHash];
           }
-          await copyRange(from, run.start, run.length, sink);
+          await copyRange(from, run.start, run.length, sink, buffer);
         }
         await sink.write(Buffer.from('\n  ]\n}\n'));
       }
@@ -210,17 +211,31 @@ function runsOf(sorted: readonly PlacedItem[]): CopyRun[] {
   return runs;
 }
 
+/** Ranges shorter than this are read whole and buffered; longer ones go through the reused buffer. */
+const smallRange = 64 * 1024;
+
 /** Bytes read from a source at a time. */
 const chunkBytes = 1 << 20;
 
-async function copyRange(from: FileHandle, start: number, length: number, sink: ByteSink): Promise<void> {
+/**
+ * Copy a range through one reused buffer: megabytes of fresh buffers per language would count
+ * as external memory and bring on full collections.
+ */
+async function copyRange(from: FileHandle, start: number, length: number, sink: ByteSink, buffer: Buffer): Promise<void> {
+  if (length < smallRange) {
+    // An item or two (a spooled article): buffered with its neighbours, one write for many.
+    const small = Buffer.allocUnsafe(length);
+    const { bytesRead } = await from.read(small, 0, length, start);
+    if (bytesRead < length) throw new Error(`feed: an item's bytes end early (at ${start + bytesRead} of ${start + length})`);
+    await sink.write(small);
+    return;
+  }
   let done = 0;
   while (done < length) {
-    const size = Math.min(chunkBytes, length - done);
-    const buffer = Buffer.allocUnsafe(size);
+    const size = Math.min(buffer.length, length - done);
     const { bytesRead } = await from.read(buffer, 0, size, start + done);
     if (bytesRead === 0) throw new Error(`feed: an item's bytes end early (at ${start + done} of ${start + length})`);
-    await sink.write(buffer.subarray(0, bytesRead));
+    await sink.writeThrough(buffer.subarray(0, bytesRead));
     done += bytesRead;
   }
 }

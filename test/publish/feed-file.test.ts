@@ -94,6 +94,29 @@ describe('the streamed feed file', () => {
     );
   });
 
+  it('copies items of megabytes from the last feed file, in pieces, byte for byte', async () => {
+    const target = path.join(dir, 'index.json');
+    const [small] = fc.sample(itemArbitrary('sv'), { seed: 7, numRuns: 1 }) as [FeedItem];
+    const big: FeedItem = { ...small, id: 'sv/big.md', content_text: 'Zażółć gęślą jaźń. '.repeat(120_000), _hansa: { ...small._hansa, path: 'sv/big.md' } };
+    const spool = new PublishedItems(path.join(dir, 'spool'), 'sv');
+    for (const item of [big, small]) await spool.add(item._hansa.path.slice(3), item);
+    const first = await writeFeed(target, headOf('sv'), [big, small].map((item) => spool.get(item._hansa.path.slice(3)) as PlacedItem), { spool: await spool.handle() });
+    await spool.dispose();
+    const changed: FeedItem = { ...small, content_text: `${small.content_text} (zmienione)` };
+    const again = new PublishedItems(path.join(dir, 'spool'), 'sv');
+    await again.add(changed._hansa.path.slice(3), changed);
+    const [start, length, date, contentHash] = first.index['big.md'] ?? [0, 0, null, ''];
+    expect(length).toBeGreaterThan(2 << 20);
+    const old = await open(target, 'r');
+    try {
+      await writeFeed(target, headOf('sv'), [{ file: 'big.md', start, length, date: date ?? undefined, contentHash, from: 'feed' }, again.get(changed._hansa.path.slice(3)) as PlacedItem], { feed: old, spool: await again.handle() });
+    } finally {
+      await old.close();
+      await again.dispose();
+    }
+    expect(await readFile(target, 'utf8')).toBe(feedText(feedOf([big, changed], 'sv', options)));
+  });
+
   it('writes an empty feed as JSON.stringify does', async () => {
     const target = path.join(dir, 'index.json');
     await writeFeed(target, headOf('lt'), [], {});
