@@ -18,7 +18,7 @@ import { displayPath, type Project } from './project.js';
 import { failedExtractions, ioReporter, unreadableFinding } from './workspace.js';
 import { commitOutputs, settle } from './incremental.js';
 import { planOutputs, recordBuilt, type BuildPlan } from './build-plan.js';
-import { listArticles, listOutputs, publishedItems, publishFeed, pruneDeleted } from './publish.js';
+import { publishedItems, publishLanguage } from './publish.js';
 import type { ExtractRun } from './extract.js';
 import { cacheRoot } from './project.js';
 import { fileSegmentsOf, isOpen, meetsState, readSegmentFile, segmentFilePath } from './store.js';
@@ -245,25 +245,12 @@ export async function buildProject(project: Project, options: { targetLanguages?
       articles += 1;
     }
     options.signal?.throwIfAborted();
-    // A build always covers every source: translations of deleted ones go before the feed is made
-    // (and temporary files a killed run left, with the same listing).
-    let listing: string[] = [];
-    await reported(displayPath(project, outDir), async () => {
-      listing = (await listOutputs(project, lang)).articles;
-    });
-    let removed = 0;
-    await reported(displayPath(project, outDir), async () => {
-      removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
-    });
-    if (removed > 0) listing = await listArticles(project, lang);
-    await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
-      try {
-        const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified: plan.verified, stateKey: plan.key });
-        if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
-      } finally {
-        await published.dispose();
-      }
-    });
+    // A build always covers every source: translations of deleted ones go before the feed is made.
+    try {
+      await publishLanguage(project, lang, plan, { keep, published, verified: plan.verified, reported });
+    } finally {
+      await published.dispose();
+    }
     plans.push(plan);
     reports.push({ lang, articles, byStatus });
   }

@@ -18,29 +18,55 @@ import { readFile, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { listFiles, temporarySuffix } from '../files/index.js';
 import { PublishedItems, writeFeed, type FeedIndexEntry, type PlacedItem } from '../publish/feed-file.js';
-import { feedItem, feedOf, isTranslatedArticle, type Feed } from '../publish/index.js';
+import { feedItem, feedOf, isTranslatedArticle } from '../publish/index.js';
 import type { LanguageStateData } from '../state/language.js';
 import { checkStamp, openStamped, readStamped, type FileStamp } from '../state/stamp.js';
 import { keyOf } from '../state/version.js';
 import { mapLimited } from './plan.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
 
-/** The Markdown files of `dist/<lang>/`, `/`-separated, in listing order. */
-export async function listArticles(project: Project, lang: string): Promise<string[]> {
-  return (await listOutputs(project, lang)).articles;
-}
-
 /**
- * The Markdown files of `dist/<lang>/`, after removing the temporary files a killed run left
- * there (a rename that never happened; the project lock says no other run is writing): one
- * listing of the folder does both.
+ * The Markdown files of `dist/<lang>/`, `/`-separated, in listing order, after removing the
+ * temporary files a killed run left there (a rename that never happened; the project lock says
+ * no other run is writing): one listing of the folder does both.
  */
-export async function listOutputs(project: Project, lang: string): Promise<{ articles: string[]; removed: number }> {
+export async function listArticles(project: Project, lang: string): Promise<string[]> {
   const langDir = path.resolve(project.cwd, project.config.outDir, lang);
   const listed = (await listFiles(langDir, ['**/*.md', `**/*${temporarySuffix}`]).catch(() => [])).map((file) => file.split(path.sep).join('/'));
   const stale = listed.filter((file) => file.endsWith(temporarySuffix));
   await Promise.all(stale.map((file) => rm(path.join(langDir, file), { force: true })));
-  return { articles: stale.length === 0 ? listed : listed.filter((file) => !file.endsWith(temporarySuffix)), removed: stale.length };
+  return stale.length === 0 ? listed : listed.filter((file) => !file.endsWith(temporarySuffix));
+}
+
+/**
+ * `dist/<lang>/` once a language's articles are written: leftovers of a killed run go, the
+ * articles of sources not in `keep` leave (`keep` undefined: a run of named files, which knows
+ * no other source), then the feed is brought up to date and recorded among `plan.written`.
+ * Failures are told to `reported`, naming the file.
+ */
+export async function publishLanguage(
+  project: Project,
+  lang: string,
+  plan: { readonly data: LanguageStateData; readonly key: string; readonly written: { push(item: { kind: 'feed'; file: string; absolute: string; hash: string; size: number }): unknown } },
+  run: { readonly keep: ReadonlySet<string> | undefined; readonly published: PublishedItems; readonly verified: ReadonlySet<string>; readonly reported: (file: string, write: () => Promise<unknown>) => Promise<boolean> },
+): Promise<void> {
+  const outDir = path.resolve(project.cwd, project.config.outDir, lang);
+  let listing: string[] = [];
+  await run.reported(displayPath(project, outDir), async () => {
+    listing = await listArticles(project, lang);
+  });
+  let removed = 0;
+  if (run.keep !== undefined) {
+    const keep = run.keep;
+    await run.reported(displayPath(project, outDir), async () => {
+      removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
+      if (removed > 0) listing = await listArticles(project, lang);
+    });
+  }
+  await run.reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
+    const feed = await publishFeed(project, lang, plan.data, { published: run.published, removed, listing, verified: run.verified, stateKey: plan.key });
+    if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
+  });
 }
 
 function isSettled(status: string): boolean {
@@ -78,12 +104,6 @@ export async function pruneDeleted(project: Project, lang: string, data: Languag
 /** Where the items of a language's written articles wait for its feed (`publish/feed-file.ts`). */
 export function publishedItems(project: Project, lang: string): PublishedItems {
   return new PublishedItems(path.join(cacheRoot(project), 'spool'), lang);
-}
-
-/** The head of the feed of `lang`: everything but its items. */
-function feedHead(project: Project, lang: string): Omit<Feed, 'items'> {
-  const { version, title, language, home_page_url, feed_url } = feedOf([], lang, project.config.feed);
-  return { version, title, language, ...(home_page_url === undefined ? {} : { home_page_url }), ...(feed_url === undefined ? {} : { feed_url }) };
 }
 
 /**
@@ -157,7 +177,7 @@ export async function publishFeed(
     data.feedKey = feedKey;
     const items = placed.filter((item): item is PlacedItem => item !== undefined);
     const current = data.feed !== undefined && old !== undefined ? data.feed.hash : await hashOfFile(absolute);
-    const written = await writeFeed(absolute, feedHead(project, lang), items, { feed: old?.handle, spool: await run.published.handle(), unchanged: current });
+    const written = await writeFeed(absolute, feedOf([], lang, config.feed), items, { feed: old?.handle, spool: await run.published.handle(), unchanged: current });
     data.feedItems = written.index;
     return { hash: written.hash, written: written.written, absolute, size: written.size };
   } finally {

@@ -31,7 +31,7 @@ import { documentOfSegments, readLanguageStores } from './store-file.js';
 import { loadTagTranslator, type TagTranslator } from './tags.js';
 import { failedExtractions, sourceDocument, type SourceDocument } from './workspace.js';
 import { publishedItems } from './publish.js';
-import { commitLanguages, finishLanguage, prepareWrites, storeAndPublish } from './write.js';
+import { commitState, finishLanguage, prepareWrites, storeAndPublish } from './write.js';
 
 /** Options of `translateProject`. */
 export interface TranslateOptions {
@@ -173,7 +173,7 @@ async function runProject(project: Project, options: TranslateOptions, chain: Ch
     // Its state is written once its files have settled, while other languages go on; then the
     // plan is let go (at thousands of articles, nine plans would not fit in a small runner).
     if (plan !== undefined) {
-      const commit = commitLanguages(languageRun, [plan]);
+      const commit = commitState(languageRun, plan);
       // Awaited below; handled here too, for a run another language stopped first.
       commit.catch(() => undefined);
       commits.push(commit);

@@ -20,10 +20,10 @@ import type { Segment } from '../markdown/types.js';
 import type { Override } from './build.js';
 import type { ExtractRun, Progress } from './extract.js';
 import { annotate, fillOpen } from './fill.js';
-import { commitLanguage, forgetPair, recordOutput, recordStore, settle, type LanguagePlan } from './incremental.js';
+import { commitLanguage, forgetPair, recordOutput, recordStore, type LanguagePlan } from './incremental.js';
 import type { LeverageCarry } from './leverage.js';
 import { cacheRoot, displayPath, type Project } from './project.js';
-import { listArticles, listOutputs, publishFeed, pruneDeleted } from './publish.js';
+import { publishLanguage } from './publish.js';
 import type { PublishedItems } from '../publish/feed-file.js';
 import { feedItem } from '../publish/index.js';
 import { retiredPath, retireSegments } from './retired.js';
@@ -130,43 +130,24 @@ export async function finishLanguage(run: WriteRun, plan: LanguagePlan, lang: st
   options.signal?.throwIfAborted();
   const full = options.files === undefined;
   const reported = ioReporter(run.errors, lang);
-  const outDir = path.resolve(project.cwd, project.config.outDir, lang);
   if (full) {
     // A full run knows every article: a source that is gone takes its pair out of the state.
     const present = new Set(run.extraction.outcomes.map((outcome) => outcome.file));
     for (const file of Object.keys(plan.data.articles)) if (!present.has(file)) forgetPair(plan, file);
   }
   if (mode === 'translate') {
-    let listing: string[] = [];
-    await reported(displayPath(project, outDir), async () => {
-      listing = (await listOutputs(project, lang)).articles;
-    });
-    let removed = 0;
-    if (full) {
-      const keep = new Set(run.extraction.outcomes.map((outcome) => outcome.file));
-      await reported(displayPath(project, outDir), async () => {
-        removed = (await pruneDeleted(project, lang, plan.data, keep, listing)).length;
-      });
-      if (removed > 0) listing = await listArticles(project, lang);
-    }
     const verified = new Set([...plan.checks.values()].filter((check) => !check.outputDue).map((check) => check.file));
-    await reported(displayPath(project, path.join(outDir, 'index.json')), async () => {
-      const feed = await publishFeed(project, lang, plan.data, { published, removed, listing, verified, stateKey: plan.key });
-      if (feed !== undefined) plan.written.push({ kind: 'feed', file: '', absolute: feed.absolute, hash: feed.hash, size: feed.size });
-    });
+    const keep = full ? new Set(run.extraction.outcomes.map((outcome) => outcome.file)) : undefined;
+    await publishLanguage(project, lang, plan, { keep, published, verified, reported });
   }
 }
 
 /**
- * The state of languages, written once their files are: one wait for the clock's tick after
- * their last write makes every stamp trusted by stat (`stamp.ts`). A run stopped before leaves
- * the old state, which the files written since disagree with: the next run reads them again.
+ * The state of a language, written once its files have settled (`commitLanguage` waits out the
+ * clock's tick after the last write, so every stamp is trusted by stat). A run stopped before
+ * leaves the old state, which the files written since disagree with: the next run reads them again.
  */
-export async function commitLanguages(run: WriteRun, plans: readonly LanguagePlan[]): Promise<void> {
-  const { project, options } = run;
-  if (plans.some((plan) => plan.written.length > 0)) await settle();
-  for (const plan of plans) {
-    const reported = ioReporter(run.errors, plan.lang);
-    await reported(displayPath(project, path.join(cacheRoot(project), 'state', plan.lang)), () => commitLanguage(project, plan, { full: options.files === undefined, settled: true }));
-  }
+export async function commitState(run: WriteRun, plan: LanguagePlan): Promise<void> {
+  const reported = ioReporter(run.errors, plan.lang);
+  await reported(displayPath(run.project, path.join(cacheRoot(run.project), 'state', plan.lang)), () => commitLanguage(run.project, plan, { full: run.options.files === undefined }));
 }

@@ -123,7 +123,7 @@ export class PublishedItems {
   }
 }
 
-/** The feed's text before its items, `"items": ` included. */
+/** The feed's text before its items, `"items": ` included (the items of `head` do not count). */
 function headText(head: Omit<Feed, 'items'>): string {
   const whole = JSON.stringify({ ...head, items: [] }, null, 2);
   return whole.slice(0, whole.length - '[]\n}'.length);
