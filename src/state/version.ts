@@ -18,7 +18,8 @@ export function hansaFingerprint(): string {
   const extension = path.extname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith(extension) || file.endsWith('.json'))
+    // The bundle is made from the other modules, so they already stand for it.
+    .filter((file) => (file.endsWith(extension) || file.endsWith('.json')) && !file.startsWith(`bundle${path.sep}`))
     .sort();
   for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(root, file)));
   const pkg = path.join(root, '..', extension === '.ts' ? '' : '..', 'package.json');
