@@ -7,8 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # pandoc: man pages to Markdown; manpages-pl: the corpus; libxml2-utils: xmllint;
-# gettext: msgfmt; translate-toolkit: pocount, po2xliff and the other converters.
-packages=(pandoc manpages-pl libxml2-utils gettext translate-toolkit)
+# gettext: msgfmt; translate-toolkit: pocount, pofilter, po2xliff and the other converters;
+# omegat: a real CAT tool for the round-trip tests (test/formats/omegat.test.ts).
+packages=(pandoc manpages-pl libxml2-utils gettext translate-toolkit omegat)
 is_installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }

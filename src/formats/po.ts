@@ -13,17 +13,20 @@
  *   escapes a reader undoes.
  * Everything else (`&`, `<`, `>`, quotes) is plain text, so the round trip is lossless.
  *
- * States, written: `reviewed`/`final` → translated entry; `translated` → `#, fuzzy` (drafts by
- * a machine or memory, for review); `initial` → empty `msgstr`, or with a draft target
- * `#, fuzzy`. Without a target, the translation of the previous source (or the best memory
+ * States, written: `reviewed`/`final`, and `translated` by a person → translated entry;
+ * `translated` by a machine or memory → `#, fuzzy` (a draft, for review); `initial` → empty
+ * `msgstr`, or with a draft target `#, fuzzy`. Without a target, the translation of the previous source (or the best memory
  * match) is offered as gettext's `msgmerge` does: fuzzy, with that source as `#| msgid`.
  * Other suggestions are `#.` comments, `<kind>: (<origin>, …) <text>`; a `proposal` (a
  * person's text waiting beside a reviewed translation) also names the file it came from.
  *
  * States, read: empty `msgstr` → `initial`; fuzzy with `#| msgid` (or Hansa's `#. offered:`
  * comment, which survives tools that drop `#|`) → `initial`: an offered translation of
- * another source, not accepted yet; fuzzy → `translated`; otherwise `reviewed`. So `final` comes back as `reviewed`, and a fuzzy draft of an `initial`
- * segment as `translated`: PO has one "done" level and one "needs work" level.
+ * another source, not accepted yet; otherwise `translated`. A PO file cannot tell a
+ * translator's work from a reviewer's (OmegaT never writes `#, fuzzy`, so everything it
+ * fills from its memory comes back as a plain entry): `reviewed` is for `hansa import
+ * --reviewed` to say. A reviewed translation sent back unchanged stays reviewed (the
+ * project's own text at a lower state is no news).
  *
  * The segment id is repeated in a `#. segment: <id>` comment, because translate-toolkit's
  * po2xliff drops `msgctxt` (translate/translate#268); the reader falls back to it.
@@ -74,7 +77,8 @@ function notesFor(unit: StoreUnit, segments: readonly StoreSegment[], segment: S
 function entryLines(segment: StoreSegment, unit: StoreUnit, notes: readonly StoreNote[]): string[] {
   const offered = segment.target === undefined ? bestSuggestion(segment.suggestions) : undefined;
   const target = segment.target ?? offered?.target;
-  const fuzzy = target !== undefined && (offered !== undefined || segment.state === 'initial' || segment.state === 'translated');
+  const byMachine = segment.state === 'translated' && segment.origin !== undefined && segment.origin !== 'human';
+  const fuzzy = target !== undefined && (offered !== undefined || segment.state === 'initial' || byMachine);
   const legend = codeLegend(segment.codes).map((line) => line.replace(/^(\d+) = /, (_, id: string) => `${tagOf(segment.source, Number(id))} = `));
   const others = (segment.suggestions ?? []).filter((suggestion) => suggestion !== offered);
   const comments = [
@@ -398,8 +402,9 @@ function translationOf(entry: PoEntry, fileName: string): ImportedTranslation {
   const context = entry.msgctxt?.value;
   const id = context === undefined || context === '' ? idComment(entry.extractedComments) : context;
   const offered = entry.previous.msgid !== undefined || entry.extractedComments.some((comment) => comment.startsWith('offered: translation of '));
-  const state = poState(target.tagged !== '', entry.flags.includes('fuzzy'), offered);
-  return { ...(id === undefined ? {} : { id }), source: source.tagged, target: target.tagged, state, line: msgstr.line };
+  const fuzzy = entry.flags.includes('fuzzy');
+  const state = poState(target.tagged !== '', fuzzy, offered);
+  return { ...(id === undefined ? {} : { id }), source: source.tagged, target: target.tagged, state, ...(fuzzy ? { needsReview: true } : {}), line: msgstr.line };
 }
 
 /** The segment id from a `#. segment: <id>` comment, for files that lost their msgctxt. */
@@ -414,6 +419,5 @@ function idComment(comments: readonly string[]): string | undefined {
 /** The Hansa state of a PO entry (see the file comment). */
 export function poState(hasTarget: boolean, fuzzy: boolean, offered: boolean): TranslationState {
   if (!hasTarget) return 'initial';
-  if (!fuzzy) return 'reviewed';
-  return offered ? 'initial' : 'translated';
+  return fuzzy && offered ? 'initial' : 'translated';
 }

@@ -134,6 +134,11 @@ export interface ImportedTranslation {
   readonly source: string;
   readonly target: string;
   readonly state: TranslationState;
+  /**
+   * The file marks the target as still to be checked (PO `fuzzy`, XLIFF 1.2
+   * `needs-review-*`): a reviewer's import (`--reviewed`) does not vouch for it.
+   */
+  readonly needsReview?: boolean;
   readonly origin?: string;
   readonly line: number;
 }

@@ -8,7 +8,11 @@
  * code stands for is also told in a note, as 1.2 has no display text for codes.
  *
  * States, written:
- * - `initial`: no `<target>`; a draft target, if any, gets `state="new"`.
+ * - `initial` without a draft: the source copied into `<target state="needs-translation"
+ *   phase-name="hansa-source-copy">` (the phase is declared in the header). OmegaT's XLIFF
+ *   filter offers only units that have a target, and translates the target's text, so an
+ *   export without targets shows it nothing to translate; other tools show the copy as
+ *   untranslated. A draft target, if any, gets `state="new"` instead.
  * - `translated`: `needs-review-translation` when a machine or memory made it (the 1.2 way
  *   to ask for review), with `state-qualifier` `leveraged-mt`/`exact-match`/`fuzzy-match`/
  *   `leveraged-tm`; `translated` when a human did.
@@ -17,6 +21,9 @@
  *
  * States, read (what the tool says about the target):
  * - no or empty `<target>` → `initial`;
+ * - a target in Hansa's `hansa-source-copy` phase: still the source → no translation
+ *   (sent back untouched); changed → `translated` unless the tool also set a state past
+ *   `needs-translation` (OmegaT changes the text and keeps every attribute as it was);
  * - `new`, `needs-translation`, `needs-l10n`, `needs-adaptation` → `initial`: the tool says
  *   the work is not done, so a target there is a draft, not a translation;
  * - no state, an `x-` state, `translated`, `needs-review-*` → `translated`;
@@ -45,6 +52,9 @@ import type {
 
 export const xliff12Namespace = 'urn:oasis:names:tc:xliff:document:1.2';
 
+/** The phase of a target that is the source copied by Hansa, for tools that need a target to translate. */
+export const sourceCopyPhase = 'hansa-source-copy';
+
 /** The XLIFF 1.2 document for a segment file. */
 export function writeXliff12(file: SegmentFile): string {
   return [
@@ -52,6 +62,9 @@ export function writeXliff12(file: SegmentFile): string {
     `<xliff version="1.2" xmlns="${xliff12Namespace}">`,
     `  <file original="${escapeXmlAttribute(file.original)}" source-language="${escapeXmlAttribute(file.sourceLanguage)}" target-language="${escapeXmlAttribute(file.targetLanguage)}" datatype="x-markdown">`,
     '    <header>',
+    '      <phase-group>',
+    `        <phase phase-name="${sourceCopyPhase}" process-name="copy-source" tool-id="hansa"/>`,
+    '      </phase-group>',
     '      <tool tool-id="hansa" tool-name="Hansa"/>',
     '    </header>',
     '    <body>',
@@ -85,7 +98,7 @@ function transUnitLines(segment: StoreSegment, notes: readonly StoreNote[]): str
   return [
     `        <trans-unit id="${escapeXmlAttribute(segment.id)}" xml:space="preserve"${approved}>`,
     `${indent}<source>${inlineXml(storeRuns(segment.source, segment.id), segment.codes)}</source>`,
-    ...(segment.target === undefined ? [] : [`${indent}${targetElement(segment)}`]),
+    `${indent}${segment.target === undefined ? sourceCopyElement(segment) : targetElement(segment)}`,
     ...(legend.length === 0 ? [] : [`${indent}${noteElement('hansa:codes', legend.join('\n'), 'source')}`]),
     ...(segment.origin === undefined ? [] : [`${indent}${noteElement('hansa:origin', segment.origin, 'target')}`]),
     ...notes.map((note) => `${indent}${noteElement(`hansa:${note.category}`, note.text)}`),
@@ -99,6 +112,11 @@ function targetElement(segment: StoreSegment): string {
   const qualified = qualifier === undefined ? '' : ` state-qualifier="${qualifier}"`;
   const content = inlineXml(storeRuns(segment.target ?? '', segment.id), segment.codes);
   return `<target state="${state}"${qualified}>${content}</target>`;
+}
+
+/** An open segment's target: its source, marked as a copy to translate (see the file comment). */
+function sourceCopyElement(segment: StoreSegment): string {
+  return `<target state="needs-translation" phase-name="${sourceCopyPhase}">${inlineXml(storeRuns(segment.source, segment.id), segment.codes)}</target>`;
 }
 
 /** The 1.2 state (and qualifier) for a Hansa state and the origin of the translation. */
@@ -216,10 +234,17 @@ function translationOf(unit: XmlElement, fileName: string): ImportedTranslation 
   const source = firstChild(unit, 'source');
   if (source === undefined) throw importError(fileName, unit.line, `<trans-unit id="${id}"> has no <source>`);
   const target = firstChild(unit, 'target');
-  const targetText = target === undefined ? '' : taggedOf(target, fileName);
-  const state = xliff12State(target?.attributes.state, unit.attributes.approved === 'yes', targetText !== '');
-  if (state === undefined) throw importError(fileName, target?.line ?? unit.line, `unknown state "${target?.attributes.state ?? ''}"`);
-  return { id, source: taggedOf(source, fileName), target: targetText, state, line: target?.line ?? unit.line };
+  const sourceText = taggedOf(source, fileName);
+  const written = target === undefined ? '' : taggedOf(target, fileName);
+  const copied = target?.attributes['phase-name'] === sourceCopyPhase;
+  // Hansa's copy of the source sent back as it was is no translation at all.
+  const targetText = copied && written === sourceText ? '' : written;
+  const named = xliff12State(target?.attributes.state, unit.attributes.approved === 'yes', targetText !== '');
+  if (named === undefined) throw importError(fileName, target?.line ?? unit.line, `unknown state "${target?.attributes.state ?? ''}"`);
+  // The copy changed while its state stayed: the tool translated it and left the attributes be.
+  const state = copied && targetText !== '' && named === 'initial' ? 'translated' : named;
+  const needsReview = state === 'translated' && unit.attributes.approved !== 'yes' && (target?.attributes.state ?? '').startsWith('needs-review-');
+  return { id, source: sourceText, target: targetText, state, ...(needsReview ? { needsReview } : {}), line: target?.line ?? unit.line };
 }
 
 const readStates: Readonly<Record<string, TranslationState>> = {

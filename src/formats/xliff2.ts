@@ -599,8 +599,8 @@ function readSegment(node: Node, context: Context): ReadSegment {
   const name = id === '' ? 'a segment without id' : `segment ${id}`;
   if (context.strict && id === '') throw fail(context, element.line, 'a <segment> has no id');
   const stateValue = element.attributes['state'] ?? 'initial';
-  const state = translationStates.find((value) => value === stateValue);
-  if (state === undefined) throw fail(context, element.line, `${name} has the unknown state "${stateValue}"`);
+  const named = translationStates.find((value) => value === stateValue);
+  if (named === undefined) throw fail(context, element.line, `${name} has the unknown state "${stateValue}"`);
   const subState = element.attributes['subState'];
   const origin = subState?.startsWith(hansaPrefix) ? subState.slice(hansaPrefix.length) : undefined;
 
@@ -609,6 +609,9 @@ function readSegment(node: Node, context: Context): ReadSegment {
   const source = localSource(inlines(sourceNode, context), context, name);
   const targetNode = coreChildren(node, context, 'target')[0];
   const written = targetNode === undefined ? undefined : localTarget(inlines(targetNode, context), source.refs, context, `the target of ${name}`);
+  // XLIFF's default state is `initial`, but a translator's file with a target and no state
+  // at all comes from a tool that keeps no states: its text is a translation by a person.
+  const state = !context.strict && element.attributes['state'] === undefined && written !== undefined && written !== '' ? 'translated' : named;
   // An empty target of an untranslated segment is a tool's placeholder, not a translation.
   const target = written === '' && state === 'initial' ? undefined : written;
   if (target !== undefined && targetNode !== undefined) {

@@ -128,11 +128,20 @@ function truncationFindings(source: string, target: string): SegmentFinding[] {
 }
 
 function untranslatedFindings(source: string, target: string): SegmentFinding[] {
-  const words = source.match(/\p{L}{2,}/gu) ?? [];
-  if (words.length < 2 || source.trim() !== target.trim()) return [];
-  // Names (a byline, an organisation's own name) are the same in every language.
-  if (words.every((word) => /^\p{Lu}/u.test(word))) return [];
+  if (!isSourceCopy(source, target)) return [];
   return [{ check: 'untranslated', severity: 'warning', message: 'the target is the source text' }];
+}
+
+/**
+ * Whether `target` (plain text) is `source` left untranslated, rather than a text that is
+ * the same in every language: names (a byline, an organisation's own name: every word
+ * capitalised), numbers, a single word, codes only. An import never takes such a target as
+ * a translation, and `qa` warns of one.
+ */
+export function isSourceCopy(source: string, target: string): boolean {
+  const words = source.match(/\p{L}{2,}/gu) ?? [];
+  if (words.length < 2 || source.trim() !== target.trim()) return false;
+  return !words.every((word) => /^\p{Lu}/u.test(word));
 }
 
 function lengthFindings(source: string, target: string, range: { readonly min: number; readonly max: number }): SegmentFinding[] {

@@ -177,8 +177,10 @@ describe('XLIFF 1.2', () => {
     expect(xliff).toContain('<target state="final">');
     expect(xliff).toContain('<alt-trans origin="human" match-quality="80" alttranstype="previous-version" xml:space="preserve">');
     expect(xliff).toContain('<note from="hansa:glossary">Urząd Pracy → Job Centre</note>');
-    // Untranslated: no target at all.
-    expect(xliff).toMatch(/<trans-unit id="77aa88" xml:space="preserve">\s*<source>Nowe zdanie\.<\/source>\s*<\/trans-unit>/);
+    // Untranslated: the source copied into the target, in Hansa's declared copy phase, so that
+    // tools which translate only existing targets (OmegaT) offer it; read back, it is no translation.
+    expect(xliff).toContain('<phase-group>\n        <phase phase-name="hansa-source-copy" process-name="copy-source" tool-id="hansa"/>\n      </phase-group>');
+    expect(xliff).toMatch(/<trans-unit id="77aa88" xml:space="preserve">\s*<source>Nowe zdanie\.<\/source>\s*<target state="needs-translation" phase-name="hansa-source-copy">Nowe zdanie\.<\/target>\s*<\/trans-unit>/);
     expect(writeXliff12(sample)).toBe(xliff);
   });
 
@@ -188,7 +190,7 @@ describe('XLIFF 1.2', () => {
     expect(summary(read.translations)).toEqual(
       segmentsIn(sample).map((s) => ({ id: s.id, source: s.source, target: s.target ?? '', state: s.target === undefined ? 'initial' : s.state })),
     );
-    expect(read.translations.map((t) => t.line)).toEqual([11, 19, 24, 35, 39]);
+    expect(read.translations.map((t) => t.line)).toEqual([14, 22, 29, 39, 45]);
   });
 
   it('round-trips random segments: texts exact, states as mapped, and every file validates', () => {
@@ -206,6 +208,38 @@ describe('XLIFF 1.2', () => {
     const result = validate(writeXliff12(big), 'random.xlf');
     expect(result.output).toContain('validates');
     expect(result.status).toBe(0);
+  });
+
+  it('reads its source copies back: untouched is no translation, changed is translated even when the state stayed', () => {
+    const open: SegmentFile = {
+      original: 'content/pl/a.md',
+      sourceLanguage: 'pl',
+      targetLanguage: 'sv',
+      units: [
+        {
+          id: 'u1',
+          parts: [
+            { segment: { id: 's1', source: 'Ala ma <pc id="1">kota</pc>.', codes: [{ kind: 'strong', disp: '**' }], state: 'initial' } },
+            { gap: ' ' },
+            { segment: { id: 's2', source: 'Urząd Pracy zaprasza.', codes: [], state: 'initial' } },
+            { gap: ' ' },
+            { segment: { id: 's3', source: 'Nowy tekst.', codes: [], state: 'initial' } },
+          ],
+        },
+      ],
+    };
+    const sent = writeXliff12(open);
+    expect(summary(readXliff12(sent, 'sent.xlf').translations).map((t) => t.target)).toEqual(['', '', '']);
+    // What OmegaT does: the target's text replaced, every attribute left as it was.
+    const back = sent
+      .replace('>Ala ma <g id="1" ctype="bold">kota</g>.</target>', '>Ala har <g id="1" ctype="bold">en katt</g>.</target>')
+      .replace(/(<target state=")needs-translation(" phase-name="hansa-source-copy">)Nowy tekst\./, '$1translated$2Ny text.');
+    expect(summary(readXliff12(back, 'back.xlf').translations)).toEqual([
+      { id: 's1', source: 'Ala ma <pc id="1">kota</pc>.', target: 'Ala har <pc id="1">en katt</pc>.', state: 'translated' },
+      { id: 's2', source: 'Urząd Pracy zaprasza.', target: '', state: 'initial' },
+      { id: 's3', source: 'Nowy tekst.', target: 'Ny text.', state: 'translated' },
+    ]);
+    expect(validate(back, 'back.xlf')).toMatchObject({ status: 0 });
   });
 
   it("reads another tool's file: bx/ex, bpt/ept, ph, mrk, CDATA, groups, states and approved", () => {
@@ -315,10 +349,11 @@ describe('PO', () => {
     const read = readPo(writePo(sample), 'sample.po');
     expect(read).toMatchObject({ format: 'po', original: sample.original, sourceLanguage: 'pl', targetLanguage: 'en' });
     expect(summary(read.translations)).toEqual([
-      { id: 'a1b2c3', source: 'Targi pracy w Gdańsku', target: 'Job fair in Gdańsk', state: 'reviewed' },
+      // PO has no level above "translated": a reviewed text sent back unchanged stays reviewed in the project.
+      { id: 'a1b2c3', source: 'Targi pracy w Gdańsku', target: 'Job fair in Gdańsk', state: 'translated' },
       { id: 'd4e5f6', source: 'Zapraszamy do <pc id="1">Urzędu Pracy</pc> &amp; partnerów.', target: 'Visit the <pc id="1">Job Centre</pc> &amp; partners.', state: 'translated' },
       { id: '0a0b0c', source: 'Szczegóły: <ph id="1"/> i <pc id="2">strona</pc>.', target: 'Details: <ph id="1"/>.', state: 'initial' },
-      { id: '0a0b0c-2', source: 'Wynik &lt; 5 „tak” "x" \\ koniec <ph id="1"/>', target: 'Result &lt; 5 “yes” "x" \\ end <ph id="1"/>', state: 'reviewed' },
+      { id: '0a0b0c-2', source: 'Wynik &lt; 5 „tak” "x" \\ koniec <ph id="1"/>', target: 'Result &lt; 5 “yes” "x" \\ end <ph id="1"/>', state: 'translated' },
       { id: '77aa88', source: 'Nowe zdanie.', target: '', state: 'initial' },
     ]);
     // Lines point at msgstr.
@@ -331,10 +366,11 @@ describe('PO', () => {
     const segments = segmentsIn(countable);
     expect(counts['Total Message']).toBe(segments.length);
     expect(counts['Total Source Words']).toBe(segments.reduce((sum, s) => sum + words(s.source), 0));
-    expect(counts['Translated Messages']).toBe(2);
-    expect(counts['Translated Source Words']).toBe(words(segments[0]!.source) + words(segments[1]!.source));
-    expect(counts['Translated Target Words']).toBe(words(segments[0]!.target!) + words(segments[1]!.target!));
-    expect(counts['Fuzzy Messages']).toBe(2);
+    // Reviewed, final and a person's translation are done; only the draft is fuzzy.
+    expect(counts['Translated Messages']).toBe(3);
+    expect(counts['Translated Source Words']).toBe(words(segments[0]!.source) + words(segments[1]!.source) + words(segments[2]!.source));
+    expect(counts['Translated Target Words']).toBe(words(segments[0]!.target!) + words(segments[1]!.target!) + words(segments[2]!.target!));
+    expect(counts['Fuzzy Messages']).toBe(1);
     expect(counts['Untranslated Messages']).toBe(1);
   });
 
@@ -384,8 +420,8 @@ describe('PO', () => {
     expect(read.sourceLanguage).toBeUndefined();
     expect(summary(read.translations)).toEqual([
       { id: 's1', source: 'Pierwsza linia\ndruga linia', target: 'Første linje\nandre linje', state: 'translated' },
-      { id: 's2', source: 'Tab\there, "quotes", back\\slash, R&amp;D <pc id="1">x</pc> &lt;pc', target: 'Tab\there, "sitat", bak\\strek, R&amp;D <pc id="1">x</pc> &lt;pc', state: 'reviewed' },
-      { id: 's3', source: 'Zmieniony', target: 'Endret', state: 'reviewed' },
+      { id: 's2', source: 'Tab\there, "quotes", back\\slash, R&amp;D <pc id="1">x</pc> &lt;pc', target: 'Tab\there, "sitat", bak\\strek, R&amp;D <pc id="1">x</pc> &lt;pc', state: 'translated' },
+      { id: 's3', source: 'Zmieniony', target: 'Endret', state: 'translated' },
       { id: 's4', source: 'Nowy tekst', target: 'Gammel tekst', state: 'initial' },
       { id: 's5', source: 'Pusty', target: '', state: 'initial' },
     ]);
@@ -419,7 +455,8 @@ describe('PO', () => {
 /** What PO gives back for a segment (see po.ts). */
 function expectedPo(s: StoreSegment): { id: string; source: string; target: string; state: TranslationState } {
   if (s.target !== undefined) {
-    const st: TranslationState = s.target === '' ? 'initial' : s.state === 'final' ? 'reviewed' : s.state === 'initial' ? 'translated' : s.state;
+    // PO says "translated" (fuzzy or not) for any target; `reviewed` is for `import --reviewed` to say.
+    const st: TranslationState = s.target === '' ? 'initial' : 'translated';
     return { id: s.id, source: s.source, target: s.target, state: st };
   }
   const suggestions = s.suggestions ?? [];

@@ -621,6 +621,25 @@ describe('import', () => {
     });
     expect(failure(() => readXliff2(text, 'x.xlf')).location).toBe('x.xlf:1');
   });
+
+  it("takes a target without a state as a person's translation, not XLIFF's default initial", () => {
+    const text = [
+      '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="pl" trgLang="sv">',
+      ' <file id="x" original="content/pl/a.md">',
+      '  <unit id="1">',
+      '   <segment id="s1"><source>Tak</source><target>Ja</target></segment>',
+      '   <segment id="s2" state="initial"><source>Nie</source><target>Nej</target></segment>',
+      '   <segment id="s3"><source>Może</source><target/></segment>',
+      '  </unit>',
+      ' </file>',
+      '</xliff>',
+    ].join('\n');
+    expect(readXliff2Import(text, 'x.xlf').translations.map(({ id, target, state }) => ({ id, target, state }))).toEqual([
+      { id: 's1', target: 'Ja', state: 'translated' },
+      // An explicit state is the tool's word: a draft stays a draft.
+      { id: 's2', target: 'Nej', state: 'initial' },
+    ]);
+  });
 });
 
 // ─── bad input ───
