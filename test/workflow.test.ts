@@ -411,7 +411,7 @@ describe('a changed source', () => {
     expectValid([retired, xlf(dir, 'en', lider), xlf(dir, 'en', targi)]);
   });
 
-  it('offers the old translation in exported PO and XLIFF 1.2 (fuzzy, #| msgid, alt-trans); accepted in PO it comes back reviewed', async () => {
+  it('offers the old translation in exported PO and XLIFF 1.2 (fuzzy, #| msgid, alt-trans); accepted in PO it comes back translated by a person', async () => {
     const dir = await copyOf(extracted);
     await translateAsHuman(dir, 'en', lider, { [przerwa]: przerwaEn });
     const edited = przerwa.replace('trzy zagraniczne delegacje', 'cztery zagraniczne delegacje');
@@ -438,11 +438,11 @@ describe('a changed source', () => {
     const before = await snapshot(dir);
     await run(dir, ['import', poFile]);
     expect(await snapshot(dir)).toEqual(before);
-    // Accepted (fuzzy and #| removed, the text adapted): reviewed, by a human.
+    // Accepted (fuzzy and #| removed, the text adapted): translated, by a person.
     const adapted = przerwaEn.replace('three', 'four');
     await writeFile(poFile, translatePoEntry(po, id, adapted));
     await run(dir, ['import', poFile]);
-    expect(segmentWith(await readStore(dir, 'en', lider), edited)).toMatchObject({ target: adapted, state: 'reviewed', origin: 'human' });
+    expect(segmentWith(await readStore(dir, 'en', lider), edited)).toMatchObject({ target: adapted, state: 'translated', origin: 'human' });
     expectValid([xlf(dir, 'en', lider)]);
   });
 
@@ -457,7 +457,7 @@ describe('a changed source', () => {
     const id = segmentWith(await readStore(dir, 'en', lider), przerwa).id;
     await writeFile(poFile, translatePoEntry(await readFile(poFile, 'utf8'), id, przerwaEn));
     await run(dir, ['import', poFile]);
-    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed' });
+    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, state: 'translated' });
 
     const retired = path.join(dir, 'translations/en/retired.tmx');
     expect(existsSync(retired)).toBe(true);
@@ -619,7 +619,7 @@ describe('hansa status and hansa qa', () => {
 describe('export and import round trips', () => {
   const exported = (dir: string, lang: string, doc: string, extension: string): string => path.join(dir, 'export', lang, `${doc}${extension}`);
 
-  it('PO: msgfmt -c and pocount accept it; a translated entry comes back reviewed and human, also after po2xliff and xliff2po', async () => {
+  it('PO: msgfmt -c and pocount accept it; a translated entry comes back translated by a person, also after po2xliff and xliff2po', async () => {
     const dir = await copyOf(extracted);
     await run(dir, ['export', '--format', 'po', '--to', 'en', '--out', 'export']);
     const files = (await filesBelow(path.join(dir, 'export'))).map((file) => path.join(dir, 'export', file));
@@ -642,7 +642,8 @@ describe('export and import round trips', () => {
     expect(tool('msgfmt', ['-c', '--check-format', '-o', '/dev/null', po]).status).toBe(0);
     const result = await run(dir, ['import', po, '--json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ imported: [{ format: 'po', lang: 'en', into: [`translations/en/${lider}.xlf`], imported: 1, keptReviewed: 0 }], failed: [] });
-    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed', origin: 'human' });
+    // PO keeps no states: a translation is a person's, reviewed only from a reviewer's file (--reviewed).
+    expect(segmentWith(await readStore(dir, 'en', lider), przerwa)).toMatchObject({ target: przerwaEn, state: 'translated', origin: 'human' });
     expectValid([xlf(dir, 'en', lider)]);
 
     // translate-toolkit: PO → XLIFF → PO loses msgctxt; the segment comment keeps the ids.
@@ -657,17 +658,20 @@ describe('export and import round trips', () => {
     const again = await run(dir, ['import', `${roundTrip}.po`, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: [{ imported: 1, keptReviewed: 0 }], failed: [] });
     const after = await readStore(dir, 'en', lider);
-    expect(segmentWith(after, nine)).toMatchObject({ target: nineEn, state: 'reviewed', origin: 'human' });
+    expect(segmentWith(after, nine)).toMatchObject({ target: nineEn, state: 'translated', origin: 'human' });
     // The first import survived the round trip untouched.
-    expect(segmentWith(after, przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed', origin: 'human' });
+    expect(segmentWith(after, przerwa)).toMatchObject({ target: przerwaEn, state: 'translated', origin: 'human' });
 
-    // A fuzzy machine/locale draft confirmed in PO (fuzzy removed, text kept) becomes reviewed.
+    // A fuzzy machine/locale draft confirmed in PO (fuzzy removed, text kept) is no news from a
+    // translator; from a reviewer's file (--reviewed) it becomes reviewed, its origin kept.
     const tag = segmentsOf(after).find((segment) => segment.origin === 'locale');
     expect(tag).toBeDefined();
     await run(dir, ['export', '--format', 'po', '--to', 'en', '--out', 'export']);
     const fresh = await readFile(po, 'utf8');
     await writeFile(po, translatePoEntry(fresh, tag?.id ?? '', tag?.target ?? ''));
     await run(dir, ['import', po]);
+    expect(segmentWith(await readStore(dir, 'en', lider), tag?.source ?? '')).toMatchObject({ target: tag?.target, state: 'translated', origin: 'locale' });
+    await run(dir, ['import', '--reviewed', po]);
     expect(segmentWith(await readStore(dir, 'en', lider), tag?.source ?? '')).toMatchObject({ target: tag?.target, state: 'reviewed', origin: 'locale' });
   });
 
@@ -723,13 +727,13 @@ describe('export and import round trips', () => {
     }
     expect(await snapshot(dir)).toEqual(before);
 
-    // Through translate-toolkit and back, every draft accepted: the texts are the same, now reviewed.
+    // Through translate-toolkit and back, every draft accepted by a reviewer (--reviewed): the texts are the same, now reviewed.
     const roundTrip = path.join(dir, 'trudny-roundtrip');
     expect(tool('po2xliff', [po, `${roundTrip}.xlf`]).status).toBe(0);
     expect(tool('xliff2po', [`${roundTrip}.xlf`, `${roundTrip}.po`]).status).toBe(0);
     const accepted = (await readFile(`${roundTrip}.po`, 'utf8')).split('\n').filter((line) => line !== '#, fuzzy').join('\n');
     await writeFile(`${roundTrip}.po`, accepted);
-    const result = await run(dir, ['import', `${roundTrip}.po`, '--json']);
+    const result = await run(dir, ['import', '--reviewed', `${roundTrip}.po`, '--json']);
     const report = (JSON.parse(result.stdout) as { imported: { imported: number }[] }).imported[0];
     const after = await readStore(dir, 'en', doc);
     const draftedById = new Map(segmentsOf(drafted).map((segment) => [segment.id, segment]));
@@ -756,10 +760,12 @@ describe('export and import round trips', () => {
     const store = await readStore(dir, 'en', targi);
     const id = segmentWith(store, linked).id;
     const xml = await readFile(file, 'utf8');
-    const unit = new RegExp(`(<trans-unit id="${id}"[^>]*>\\n *<source>(.*)</source>\\n)`).exec(xml);
+    // An open segment goes out with its source copied into the target, for the tool to translate.
+    const unit = new RegExp(`(<trans-unit id="${id}"[^>]*>\\n *<source>(.*)</source>\\n *)(<target [^>]*>.*</target>)`).exec(xml);
     expect(unit?.[2]).toBe('Pełną listę wystawców publikujemy na stronie <g id="1" ctype="link">Gdańskich Targów Pracy</g>.');
+    expect(unit?.[3]).toBe(`<target state="needs-translation" phase-name="hansa-source-copy">${unit?.[2] ?? ''}</target>`);
     const target = 'We publish the full list of exhibitors on the <g id="1" ctype="link">Gdańsk Job Fair</g> website.';
-    await writeFile(file, xml.replace(unit?.[1] ?? '', `${unit?.[1] ?? ''}          <target state="signed-off">${target}</target>\n`));
+    await writeFile(file, xml.replace(unit?.[0] ?? '', `${unit?.[1] ?? ''}<target state="signed-off">${target}</target>`));
     expectValid([file]);
     const result = await run(dir, ['import', file, '--json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ imported: [{ format: 'xliff12', lang: 'en', imported: 1 }], failed: [] });
@@ -964,7 +970,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
       content: () => goodPo().replaceAll(`content/pl/${lider}.md`, `content/pl/${targi}.md`),
       // The first entry already names a segment that document lacks.
       line: (text) => text.split('\n').findIndex((row, index) => index > 3 && row.startsWith('msgstr ')) + 1,
-      reason: () => new RegExp(`segment [0-9a-f]+ is not in content/pl/${targi}\\.md`),
+      reason: () => new RegExp(`segment [0-9a-f]+ “[^”]*”: not in content/pl/${targi}\\.md`),
     },
     {
       name: 'an XLIFF whose original names another document',
@@ -1012,21 +1018,21 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
       file: 'unknown-id.xliff',
       content: () => xliff12.replace(`<trans-unit id="${przerwaId}"`, '<trans-unit id="ffffffffffffffffffff"').replace(/(<trans-unit id="ffffffffffffffffffff"[^>]*>\n *<source>.*<\/source>\n)/, `$1          <target state="signed-off">${przerwaEn}</target>\n`),
       line: (text) => lineOf(text, `<target state="signed-off">${przerwaEn}`),
-      reason: () => /segment ffffffffffffffffffff is not in/,
+      reason: () => /segment ffffffffffffffffffff “[^”]*”: not in/,
     },
     {
       name: 'an unknown segment id next to a good entry',
       file: 'unknown-id.po',
       content: () => translatePoEntry(goodPo(), nineId, nineEn).replace(`msgctxt "${nineId}"`, 'msgctxt "0123456789abcdef0123"'),
       line: (text) => lineOf(text, `msgstr ${poQuote(nineEn)}`),
-      reason: () => /segment 0123456789abcdef0123 is not in/,
+      reason: () => /segment 0123456789abcdef0123 “[^”]*”: not in/,
     },
     {
       name: 'a source that is not the segment\'s (stale file)',
       file: 'stale-source.po',
       content: () => translatePoEntry(goodPo(), nineId, nineEn).replace(`msgid ${poQuote(nine)}`, `msgid ${poQuote(nine.replace('9', '10'))}`),
       line: (text) => lineOf(text, `msgstr ${poQuote(nineEn)}`),
-      reason: () => new RegExp(`segment ${nineId} was translated from an older source text`),
+      reason: () => new RegExp(`segment ${nineId} “[^”]*”: translated from an older source text`),
     },
     {
       name: 'a PO target whose inline codes do not match (a link dropped)',
@@ -1037,7 +1043,7 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
         return translatePoEntry(text, linkedId, 'We publish the full list of exhibitors on the Gdańsk Job Fair website.');
       },
       line: (text) => lineOf(text, 'msgstr "We publish the full list'),
-      reason: () => /codes do not match/,
+      reason: () => /the link around ‘Gdańskich Targów Pracy’ is missing/,
     },
     {
       name: 'an XLIFF target whose inline codes do not match (an extra code)',
@@ -1080,7 +1086,8 @@ describe('bad input: exit 2, file:line and a reason, nothing imported', () => {
     expect(result.stderr).toMatch(/bad\.po:\d+/);
     expect(JSON.parse(result.stdout)).toMatchObject({ imported: [{ file: 'good.po', imported: 1 }], failed: [{ file: 'bad.po' }] });
     const store = await readStore(copy, 'en', lider);
-    expect(segmentWith(store, przerwa)).toMatchObject({ target: przerwaEn, state: 'reviewed' });
+    // A PO entry is a person's translation; reviewed only from a reviewer's file (--reviewed).
+    expect(segmentWith(store, przerwa)).toMatchObject({ target: przerwaEn, state: 'translated', origin: 'human' });
     expect(segmentWith(store, nine).target).toBeUndefined();
   });
 

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { TFunction } from 'i18next';
 import type { HansaConfig } from '../config/index.js';
-import { HansaError, InputError, asIoError, isErrnoError, type Finding } from '../errors/index.js';
+import { HansaError, ImportRefusedError, InputError, asIoError, isErrnoError, type Finding, type ImportProblem } from '../errors/index.js';
+import type { CodeKind } from '../markdown/types.js';
+import type { CodeProblem } from '../pipeline/code-problems.js';
 import type { ExportFormat, ImportReport } from '../pipeline/exchange.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from '../pipeline/project.js';
 import type { LanguageStatus } from '../pipeline/status.js';
@@ -320,7 +322,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       const { importFile } = await import('../pipeline/exchange.js');
       await using session = await writingSession(loaded, 'import');
       const reports: ImportReport[] = [];
-      const failures: { file: string; error: string }[] = [];
+      // `problems`: the file's bad segments (at most the importer's cap; `more` counts the rest).
+      const failures: { file: string; error: string; code: string; line?: number; problems: (ImportProblem & { message: string })[]; more?: number }[] = [];
       // Each file goes in whole or not at all; one bad file does not stop the others.
       for (const file of files) {
         session.signal.throwIfAborted();
@@ -328,20 +331,40 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
           const report = await importFile(loaded, file, { ...(languages === undefined ? {} : { languages }), reviewed: options.reviewed === true, signal: session.signal });
           reports.push(report);
           say(t('import.file', { ...report, into: report.into.join(', ') }));
+          // A file with only some of the document's entries: the others were not touched.
+          const { segmentsInFile: held, segmentsInDocument: total } = report;
+          if (held !== undefined && total !== undefined && held < total) say(`  ${t('import.held', { held, total, count: total - held, document: report.document ?? '' })}`);
           // Where kept texts went, and how a reviewer takes them (DESIGN §8.7).
           const segmentFile = report.into[0] ?? '';
           if (report.proposals > 0) say(`  ${t('import.proposals', { count: report.proposals, segmentFile })}`);
           if (report.waiting > 0) say(`  ${t('import.waiting', { count: report.waiting, segmentFile })}`);
+          if (report.sourceCopies > 0) say(`  ${t('import.sourceCopies', { count: report.sourceCopies })}`);
           // The file as a shell argument, quoted when it needs to be.
           const argument = /^[\w./@:+,-]+$/.test(report.file) ? report.file : `'${report.file.replace(/'/g, `'\\''`)}'`;
           // After --reviewed, importing again with it changes nothing: only the segment file itself can.
           if (report.proposals + report.waiting > 0) say(`  ${t(options.reviewed === true ? 'import.acceptInFile' : 'import.accept', { segmentFile, file: argument })}`);
         } catch (error) {
           if (!(error instanceof HansaError) || error.code === 'interrupted') throw error;
-          // The import errors say so themselves; XML and encoding errors come from deeper down.
-          const said = describeError(error, t, color, io.cwd);
-          say(error.code.startsWith('import_') ? said : `${said} (${t('import.nothing')})`);
-          failures.push({ file, error: error.message });
+          const where = shownPath(error.file ?? file, io.cwd);
+          const label = red(t('errors.prefix'), color);
+          // Every bad segment of the file, each where it is, so that one import shows them all.
+          const problems = error instanceof ImportRefusedError ? error.problems.map((problem) => ({ ...problem, message: importProblemText(problem, t) })) : [];
+          const more = error instanceof ImportRefusedError ? error.more : 0;
+          if (problems.length > 0) {
+            for (const problem of problems) say(`${where}:${problem.line}: ${label}: ${problem.segment === undefined ? problem.message : t('import.problem.segment', { id: problem.segment, source: problem.source, problem: problem.message })}`);
+            if (more > 0) say(`${where}: ${t('import.problem.more', { count: more })}`);
+            say(`${where}: ${label}: ${t('import.problem.refused', { count: problems.length + more })}`);
+          } else if (error.code === 'import_wrong_language' && error.data['found'] === '') {
+            // A file that names no target language: which one is for the user to say.
+            const given = String(error.data['given'] ?? '');
+            const asked = { example: String(error.data['example'] ?? ''), given, file: shellArgument(file) };
+            say(`${where}:${error.line ?? 1}: ${label}: ${t(given === '' ? 'import.noLanguage' : 'import.noLanguageSeveral', asked)}`);
+          } else {
+            // The import errors say so themselves; XML and encoding errors come from deeper down.
+            const said = describeError(error, t, color, io.cwd);
+            say(error.code.startsWith('import_') ? said : `${said} (${t('import.nothing')})`);
+          }
+          failures.push({ file, error: error.message, code: error.code, ...(error.line === undefined ? {} : { line: error.line }), problems, ...(more > 0 ? { more } : {}) });
         }
       }
       if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ imported: reports, failed: failures }, null, 2)}\n`);
@@ -550,6 +573,50 @@ function describeError(error: unknown, t: TFunction, color: boolean, cwd?: strin
   }
   const message = error instanceof Error ? error.message : String(error);
   return `hansa: ${red(t('errors.prefix'), color)}: ${t('errors.unexpected', { message })}`;
+}
+
+/** Text as one shell argument, quoted when it needs to be. */
+function shellArgument(text: string): string {
+  return /^[\w./@:+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What is wrong with one segment of an imported file, in the interface language (without the segment's id and source, which the caller adds). */
+function importProblemText(problem: ImportProblem, t: TFunction): string {
+  switch (problem.code) {
+    case 'unknown_segment':
+      return problem.segment === undefined ? t('import.problem.noId', { source: problem.source, document: problem.document }) : t('import.problem.unknown', { document: problem.document });
+    case 'stale_source':
+      return t('import.problem.stale', { current: problem.current });
+    case 'code_mismatch':
+      return problem.codes.length === 0 ? t('import.problem.codes') : problem.codes.map((code) => codeProblemText(code, t)).join('; ');
+  }
+}
+
+/** One code problem, naming the code by its kind and what it shows: "the link around ‘Gdańskich Targów Pracy’ is missing". */
+function codeProblemText(problem: CodeProblem, t: TFunction): string {
+  switch (problem.problem) {
+    case 'missing':
+      return t('import.code.missing', { code: codeName(problem, t) });
+    case 'duplicated':
+      return t('import.code.duplicated', { code: codeName(problem, t), count: problem.count });
+    case 'added':
+      return t(problem.paired ? 'import.code.addedPair' : 'import.code.added', { id: problem.id });
+    case 'changed':
+      // Named as the source has it: the other form than the target's.
+      return t(problem.paired ? 'import.code.changedToPair' : 'import.code.changedToSingle', { code: codeName({ ...problem, paired: !problem.paired }, t) });
+    case 'unbalanced':
+      if (problem.id !== undefined) return t('import.code.unclosed', { code: codeName({ ...problem, paired: true }, t), id: problem.id });
+      return problem.after === undefined || problem.after === '' ? t('import.code.strayAtStart') : t('import.code.stray', { after: problem.after });
+    case 'unknown_markup':
+      return t('import.code.unknownMarkup', { markup: problem.markup });
+  }
+}
+
+/** A code as a translator sees it: "the link around ‘…’", "the image ‘logo.png’", "the line break". */
+function codeName(code: { readonly kind?: CodeKind; readonly text: string; readonly paired: boolean }, t: TFunction): string {
+  const kind = t(`import.code.kinds.${code.kind ?? 'unknown'}`);
+  if (code.text === '') return t('import.code.name', { kind });
+  return t('import.code.name', { kind, text: code.text, context: code.paired ? 'around' : 'named' });
 }
 
 export type { HansaConfig };

@@ -2,6 +2,7 @@
  * Hansa's error family. Errors carry a `code` and data; human text is made at the
  * CLI edge through i18next, so the same error reads in English or Polish.
  */
+import type { CodeProblem } from '../pipeline/code-problems.js';
 
 export type { Finding, FindingCode, RefusalCode, RunFindingCode } from './finding.js';
 
@@ -87,6 +88,46 @@ export class InputError extends HansaError {
  */
 export class IoError extends InputError {
   override readonly name: string = 'IoError';
+}
+
+/**
+ * One segment of a translator's file that cannot be imported, keyed by `code`. `line` is the
+ * line of its target in that file; `source` its source text as a reader sees it (standalone
+ * codes as what they stand for, when known; see `readableText`), on one line of at most 80
+ * characters.
+ */
+export type ImportProblem =
+  /** The document has no segment of that id (`segment` absent: the entry names none). */
+  | { readonly code: 'unknown_segment'; readonly segment?: string; readonly line: number; readonly source: string; readonly document: string }
+  /** The segment's source is not the file's any more: `current` is the document's (shown as `source` is). */
+  | { readonly code: 'stale_source'; readonly segment: string; readonly line: number; readonly source: string; readonly current: string }
+  /** The target's inline codes are not its source's: what is wrong, code by code. */
+  | { readonly code: 'code_mismatch'; readonly segment: string; readonly line: number; readonly source: string; readonly codes: readonly CodeProblem[] };
+
+/**
+ * A translator's file refused for its segments: every bad one found, so that one import
+ * shows the translator all there is to mend. At most `problems.length` are listed (the
+ * importer's cap); `more` counts the others. Nothing from the file was imported. The code is
+ * `import_unknown_segment` when every problem is an unknown segment, else `import_invalid`;
+ * `file` and `line` point at the first problem.
+ */
+export class ImportRefusedError extends InputError {
+  override readonly name: string = 'ImportRefusedError';
+  readonly problems: readonly ImportProblem[];
+  readonly more: number;
+
+  constructor(file: string, problems: readonly [ImportProblem, ...ImportProblem[]], more: number) {
+    const [first] = problems;
+    const count = problems.length + more;
+    const reason = `${count} segment${count === 1 ? '' : 's'} cannot be imported (the first: segment ${first.code === 'unknown_segment' ? (first.segment ?? '(no id)') : first.segment}, ${first.code.replace('_', ' ')})`;
+    super(problems.every((problem) => problem.code === 'unknown_segment') ? 'import_unknown_segment' : 'import_invalid', reason, {
+      file,
+      line: first.line,
+      data: { reason, count, id: first.code === 'unknown_segment' ? (first.segment ?? '(no id)') : first.segment, document: first.code === 'unknown_segment' ? first.document : '' },
+    });
+    this.problems = problems;
+    this.more = more;
+  }
 }
 
 /** Why the system refused, in words (the errno code stays in the data for scripts). */

@@ -155,4 +155,9 @@ export interface ImportedFile {
   /** When, as the file says (PO `PO-Revision-Date`). */
   readonly date?: string;
   readonly translations: readonly ImportedTranslation[];
+  /**
+   * Ids of every segment the file has, with a target or not, when `translations` leaves the
+   * empty ones out (XLIFF 2.x): how much of its document the file covers.
+   */
+  readonly segmentIds?: readonly string[];
 }

@@ -494,6 +494,7 @@ export function readXliff2Import(text: string, fileName: string): ImportedFile {
   );
   return {
     format: 'xliff2',
+    segmentIds: document.segments.map(({ segment }) => segment.id).filter((id) => id !== ''),
     ...(document.original === undefined ? {} : { original: document.original }),
     sourceLanguage: document.sourceLanguage,
     ...(document.targetLanguage === undefined ? {} : { targetLanguage: document.targetLanguage }),
@@ -614,7 +615,9 @@ function readSegment(node: Node, context: Context): ReadSegment {
   const state = !context.strict && element.attributes['state'] === undefined && written !== undefined && written !== '' ? 'translated' : named;
   // An empty target of an untranslated segment is a tool's placeholder, not a translation.
   const target = written === '' && state === 'initial' ? undefined : written;
-  if (target !== undefined && targetNode !== undefined) {
+  // An import's targets are checked against the project's segments by the importer, which
+  // names every code that is missing or added in every segment; a segment file is checked here.
+  if (target !== undefined && targetNode !== undefined && context.strict) {
     const checked = readTarget(source.tagged, target);
     if ('problem' in checked) {
       const detail = checked.problem.code === 'code_mismatch' ? `: expected ${listed(checked.problem.expected)}, found ${listed(checked.problem.actual)}` : '';

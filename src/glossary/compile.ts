@@ -1,6 +1,8 @@
 /**
  * Compiling a glossary for one language: every word of every term expanded into its
- * forms with that language's dictionary. Compiling costs a dictionary load and the
+ * forms with that language's dictionary (in Polish with the paradigms it splits joined,
+ * suppletion.ts), and a two-word term whose order may be turned round compiled reversed
+ * as well (inversion.ts). Compiling costs a dictionary load and the
  * expansions; the result is cached in `.hansa/terms/`, keyed by the glossary's content,
  * the language and the dictionary's version, so later runs skip both.
  */
@@ -11,6 +13,8 @@ import { z } from 'zod';
 import { readCacheFile, writeFileAtomic } from '../files/index.js';
 import type { CompiledTerm, CompiledWord } from './match.js';
 import { fallbackStem, formsOf, hasDictionary, isPolishVerb, loadDictionary, releaseDictionary } from './morphology.js';
+import { invertsByDefault } from './inversion.js';
+import { polishParadigms, polishSuppletion } from './suppletion.js';
 import { isAcronym, termWords, type Separator } from './text.js';
 import { termsIn, type Glossary, type TermStatus } from './types.js';
 
@@ -18,7 +22,11 @@ import { termsIn, type Glossary, type TermStatus } from './types.js';
 export interface CompileOptions {
   /** Which terms: those of these statuses. Default preferred and admitted. */
   readonly statuses?: readonly TermStatus[];
-  /** Also compile each term with its words reversed, for entries that allow inversion. Default true. */
+  /**
+   * Also compile two-word terms with their words reversed: those of entries that allow it
+   * (`allowInversion: true`) and, in Polish, adjective–noun terms of entries that leave it to
+   * the default (inversion.ts). False: no term is reversed. Default true.
+   */
   readonly inversions?: boolean;
   /** Folder for the cache; none = no cache. */
   readonly cacheDir?: string;
@@ -32,26 +40,27 @@ export interface CompileOptions {
 }
 
 /** Bump when compiled output changes. */
-const compileVersion = '2';
+const compileVersion = '3';
 
 /** The terms of `lang` in `glossary`, each word expanded into its forms. */
 export async function compileTerms(glossary: Glossary, lang: string, options: CompileOptions = {}): Promise<CompiledTerm[]> {
   const statuses = options.statuses ?? ['preferred', 'admitted'];
+  const isPolish = lang.startsWith('pl');
   const plan = glossary.entries.flatMap((entry) =>
     termsIn(entry, lang)
       .filter((term) => statuses.includes(term.status))
       .flatMap((term) => {
         const { words, separators } = termWords(term.text);
         if (words.length === 0) return [];
-        const variants = [{ words, separators }];
-        if ((options.inversions ?? true) && entry.allowInversion && words.length === 2 && separators[1] === 'space') {
-          variants.push({ words: [...words].reverse(), separators });
-        }
-        return variants.map((variant) => ({ entryId: entry.id, term: term.text, caseSensitive: entry.caseSensitive, ...variant }));
+        // Whether the reversed order may match is settled once the words have their forms.
+        const invertible = (options.inversions ?? true) && entry.allowInversion !== false && words.length === 2 && separators[1] === 'space';
+        const inversion = !invertible ? ('never' as const) : entry.allowInversion === true ? ('always' as const) : ('default' as const);
+        return [{ entryId: entry.id, term: term.text, caseSensitive: entry.caseSensitive, words, separators, inversion }];
       }),
   );
   const key = createHash('sha256')
-    .update(JSON.stringify({ compileVersion, lang, plan, guess: options.guessUnknown ?? false, dictionary: await dictionaryVersion(lang) }))
+    // The suppletion table is data: an edit to it must not reuse forms compiled without it.
+    .update(JSON.stringify({ compileVersion, lang, plan, guess: options.guessUnknown ?? false, dictionary: await dictionaryVersion(lang), ...(isPolish ? { suppletion: polishParadigms } : {}) }))
     .digest('hex');
   const cacheFile = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, `${lang}-${key.slice(0, 24)}.json`);
   if (cacheFile !== undefined) {
@@ -67,20 +76,21 @@ export async function compileTerms(glossary: Glossary, lang: string, options: Co
       const acronym = isAcronym(word);
       if (dictionary === undefined && !acronym && /\p{L}{6,}/u.test(word)) compiled = { forms: [word], stem: fallbackStem(word), isAcronym: false };
       else {
-        const forms = acronym ? [word] : formsOf(word, dictionary, { guessUnknown: options.guessUnknown ?? false, ...(lang.startsWith('pl') ? { isVerb: isPolishVerb } : {}) });
+        const forms = acronym ? [word] : formsOf(word, dictionary, { guessUnknown: options.guessUnknown ?? false, ...(isPolish ? { isVerb: isPolishVerb, suppletion: polishSuppletion } : {}) });
         compiled = { forms, isAcronym: acronym };
       }
       memo.set(word, compiled);
     }
     return compiled;
   };
-  const terms: CompiledTerm[] = plan.map((item) => ({
-    entryId: item.entryId,
-    term: item.term,
-    words: item.words.map(wordOf),
-    separators: item.separators,
-    caseSensitive: item.caseSensitive,
-  }));
+  const terms: CompiledTerm[] = plan.flatMap((item) => {
+    const words = item.words.map(wordOf);
+    const term: CompiledTerm = { entryId: item.entryId, term: item.term, words, separators: item.separators, caseSensitive: item.caseSensitive };
+    const inverts =
+      item.inversion === 'always' ||
+      (item.inversion === 'default' && isPolish && invertsByDefault(item.words.map((text, i) => ({ text, forms: words[i]?.forms ?? [] }))));
+    return inverts ? [term, { ...term, words: [...words].reverse() }] : [term];
+  });
   releaseDictionary(lang);
   if (cacheFile !== undefined) await writeFileAtomic(cacheFile, JSON.stringify(terms));
   return terms;

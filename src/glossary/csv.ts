@@ -6,7 +6,10 @@
  *    Each record remembers the line it starts on, so errors and entry ids point at the row.
  * 2. The header row names the columns: language codes (the source language is required)
  *    and the option columns `dnt`, `case_sensitive`, `inversion` (yes/no/true/false/1/0 or
- *    empty), `pos` (part of speech of the source terms) and `note`.
+ *    empty), `pos` (part of speech of the source terms) and `note`. An empty `dnt` or
+ *    `case_sensitive` is no; an empty `inversion` is the default (a two-word adjective–noun
+ *    term matches in both orders, see inversion.ts), `yes` forces both orders and `no` keeps
+ *    the written order only (an opt-out).
  * 3. A language cell holds terms separated by `|`, spaces around them ignored: the first term
  *    not marked deprecated is `preferred`, the other ones `admitted`, and a term written
  *    `!term` is `deprecated` (forbidden). A backslash escapes `|`, `!` and itself (`a\|b`,
@@ -158,7 +161,8 @@ function readHeader(record: CsvRecord, file: string, sourceLanguage: string): Co
 
 function readRow(record: CsvRecord, columns: readonly Column[], file: string, sourceLanguage: string): GlossaryEntry {
   const terms: Record<string, Term[]> = {};
-  const flags = { dnt: false, case_sensitive: false, inversion: false };
+  const flags = { dnt: false, case_sensitive: false };
+  let inversion: boolean | undefined;
   let note: string | undefined;
   let pos: string | undefined;
   columns.forEach((column, index) => {
@@ -169,6 +173,9 @@ function readRow(record: CsvRecord, columns: readonly Column[], file: string, so
       if (cell !== '') note = cell;
     } else if (column.name === 'pos') {
       if (cell !== '') pos = cell;
+    } else if (column.name === 'inversion') {
+      // Empty is not "no" here: it leaves the choice to the default (inversion.ts).
+      if (cell !== '') inversion = readBoolean(cell, file, record.line, column.name);
     } else {
       flags[column.name] = readBoolean(cell, file, record.line, column.name);
     }
@@ -181,7 +188,7 @@ function readRow(record: CsvRecord, columns: readonly Column[], file: string, so
     terms,
     doNotTranslate: flags.dnt,
     caseSensitive: flags.case_sensitive,
-    allowInversion: flags.inversion,
+    ...(inversion === undefined ? {} : { allowInversion: inversion }),
     ...(note === undefined ? {} : { note }),
     origin: { file, line: record.line },
   };
@@ -244,7 +251,7 @@ export function writeCsvGlossary(glossary: Glossary): string {
       ...languages.map((language) => writeCell(entry.terms[language] ?? [])),
       entry.doNotTranslate ? 'yes' : '',
       entry.caseSensitive ? 'yes' : '',
-      entry.allowInversion ? 'yes' : '',
+      entry.allowInversion === undefined ? '' : entry.allowInversion ? 'yes' : 'no',
       sourceTerms.find((t) => t.partOfSpeech !== undefined)?.partOfSpeech ?? '',
       entry.note ?? '',
     ]);

@@ -7,11 +7,14 @@
  * 2. A capitalised word is also looked up in lower case (`Fundacja` → `fundacja`), so
  *    proper names made of common words inflect.
  * 3. A word the dictionary does not know (`NEET`, `POLPROM`) stands for itself only.
+ *    Paradigms the dictionary splits into unlinked entries (Polish `rok` / `lata`, `dziecko`
+ *    / `dzieci`) are joined by a table of our own (suppletion.ts).
  * 4. Languages without a dictionary (Finnish on npm) use a documented fallback: a word
  *    matches the tokens that start with its stem (the word less its last two letters,
  *    at least five letters kept), which covers most Finnish case endings.
  */
 import { HunspellDictionary } from './hunspell.js';
+import type { SuppletionTable } from './suppletion.js';
 
 /** Dictionary packages by language. */
 const packages: Readonly<Record<string, string>> = {
@@ -70,6 +73,11 @@ export interface FormsOptions {
   readonly isVerb?: (stem: string) => boolean;
   /** Guess the forms of words the dictionary lacks by analogy. Default false. */
   readonly guessUnknown?: boolean;
+  /**
+   * Paradigms the dictionary splits (Polish `rok` / `lata`, see suppletion.ts): a word of
+   * one also takes the paradigm's forms. Default: none.
+   */
+  readonly suppletion?: SuppletionTable;
 }
 
 /** Polish infinitives end in -ć (abstract nouns in -ość and `część` aside; the few in -c are left alone: `moc` is a noun). */
@@ -83,12 +91,24 @@ export function formsOf(word: string, dictionary: HunspellDictionary | undefined
   const lower = word.toLocaleLowerCase();
   if (lower !== word) variants.add(lower);
   let known = false;
+  const suppletion = options.suppletion;
+  let paradigm = suppletion?.paradigmOf(lower);
   for (const variant of variants) {
     for (const analysis of dictionary.analyze(variant)) {
       known = true;
+      if (suppletion !== undefined && paradigm === undefined) paradigm = suppletion.paradigmOfLemma(analysis.entry.stem);
       const derived = analysis.suffix !== undefined && variant !== analysis.entry.stem && options.isVerb?.(analysis.entry.stem) === true && !options.isVerb(variant);
       for (const form of dictionary.expand(analysis.entry, analysis.prefix, derived ? analysis.suffix : undefined)) forms.add(form);
     }
+  }
+  if (paradigm !== undefined) {
+    // The lemma's own forms and those of the other stem's lemma, as the dictionary has them
+    // (headwords only: `lata` is not expanded as a form of `lato`), then the listed forms.
+    for (const lemma of [paradigm.lemma, paradigm.forms[0] ?? paradigm.lemma]) {
+      for (const entry of dictionary.entriesOf(lemma)) for (const form of dictionary.expand(entry)) forms.add(form);
+    }
+    for (const form of paradigm.forms) forms.add(form);
+    known = true;
   }
   if (!known && options.guessUnknown === true) for (const form of dictionary.guess(word)) forms.add(form);
   return [...forms];

@@ -20,10 +20,14 @@
  *    and any TBX tool shows it to people as text:
  *      `hansa:doNotTranslate=yes`   keep the source form in every target (`doNotTranslate`),
  *      `hansa:caseSensitive=yes`    match with the same letter case (`caseSensitive`),
- *      `hansa:allowInversion=yes`   also match the words in reverse order (`allowInversion`).
- *    Values are yes/no/true/false/1/0; the writer writes only the `yes` ones. A part of speech
- *    outside TBX-Basic's picklist (adjective, noun, other, verb, adverb), e.g. `properNoun`,
- *    is written as `other` plus a term-level `<note>hansa:partOfSpeech=properNoun</note>`.
+ *      `hansa:allowInversion=yes`   also match the two words in reverse order (`allowInversion`),
+ *      `hansa:allowInversion=no`    keep the written order only (an opt-out).
+ *    Values are yes/no/true/false/1/0. Without an `allowInversion` note the default applies: a
+ *    two-word adjective–noun term matches in both orders (inversion.ts). The writer writes
+ *    only what differs from the defaults: `yes` for the first two, `yes` or `no` for
+ *    `allowInversion` when the entry sets it.
+ *    A part of speech outside TBX-Basic's picklist (adjective, noun, other, verb, adverb), e.g.
+ *    `properNoun`, is written as `other` plus a term-level `<note>hansa:partOfSpeech=properNoun</note>`.
  *    Read only, for files from other tools: `<admin type="doNotTranslate">yes</admin>` and
  *    `<termNote type="transferComment">do not translate</termNote>` also set doNotTranslate.
  * 6. The order of `Glossary.languages` is kept in the header, as
@@ -79,6 +83,9 @@ const languagesPrefix = 'Hansa glossary; languages: ';
 type EntryFlag = 'doNotTranslate' | 'caseSensitive' | 'allowInversion';
 const entryFlags: readonly EntryFlag[] = ['doNotTranslate', 'caseSensitive', 'allowInversion'];
 
+/** The settings of an entry as read so far; `allowInversion` stays unset unless a note sets it. */
+type EntryFlags = { doNotTranslate: boolean; caseSensitive: boolean; allowInversion?: boolean };
+
 /** Read a TBX glossary. Throws `InputError` (`glossary_invalid`, `xml_invalid`, `xml_dtd_refused`) with the line. */
 export function readTbxGlossary(text: string, file: string, options: TbxReadOptions): Glossary {
   const root = parseXml(text, file);
@@ -117,7 +124,7 @@ function declaredLanguages(root: XmlElement): string[] {
 }
 
 function readEntry(element: XmlElement, file: string, sourceLanguage: string): GlossaryEntry {
-  const flags: Record<EntryFlag, boolean> = { doNotTranslate: false, caseSensitive: false, allowInversion: false };
+  const flags: EntryFlags = { doNotTranslate: false, caseSensitive: false };
   const notes: string[] = [];
   const sourceNotes: string[] = [];
   const terms: Record<string, Term[]> = {};
@@ -164,7 +171,7 @@ function readLanguage(element: XmlElement, file: string): string {
   return code;
 }
 
-function readTerm(element: XmlElement, file: string, isFirst: boolean, flags: Record<EntryFlag, boolean>): Term {
+function readTerm(element: XmlElement, file: string, isFirst: boolean, flags: EntryFlags): Term {
   let text: string | undefined;
   let status: TermStatus | undefined;
   let partOfSpeech: string | undefined;
@@ -281,7 +288,11 @@ export function writeTbxGlossary(glossary: Glossary): string {
 
 function writeEntry(entry: GlossaryEntry, id: string, languages: readonly string[], out: string[]): void {
   out.push(`      <conceptEntry id="${escapeXmlAttribute(id)}">`);
-  for (const flag of entryFlags) if (entry[flag]) out.push(`        <note>hansa:${flag}=yes</note>`);
+  // Only what differs from the default: yes for the first two, yes or no for allowInversion.
+  for (const flag of entryFlags) {
+    const value = entry[flag];
+    if (value === true || (value === false && flag === 'allowInversion')) out.push(`        <note>hansa:${flag}=${value ? 'yes' : 'no'}</note>`);
+  }
   if (entry.note !== undefined && entry.note !== '') out.push(`        <note>${escapeXmlText(entry.note)}</note>`);
   let written = false;
   for (const language of languages) {

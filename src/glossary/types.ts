@@ -24,8 +24,14 @@ export interface GlossaryEntry {
   readonly doNotTranslate: boolean;
   /** Match only with the same letter case (default: case-insensitive). */
   readonly caseSensitive: boolean;
-  /** Also match the source with its words in reverse order (`osoby młode` / `młode osoby`). */
-  readonly allowInversion: boolean;
+  /**
+   * Also match a two-word source term with its words in reverse order (`szkoła średnia` /
+   * `średnia szkoła`): `true` always, `false` never (an opt-out). Undefined, the default:
+   * when the Polish dictionary shows the term is an adjective and a noun, and no word is
+   * capitalised; noun–noun terms (`rynek pracy`) and proper names keep their order
+   * (`invertsByDefault`, inversion.ts).
+   */
+  readonly allowInversion?: boolean;
   readonly note?: string;
   /** Where the entry was read, for messages. */
   readonly origin: { readonly file: string; readonly line: number };

@@ -3,7 +3,9 @@
  *
  * Import is all-or-nothing per file: the file is read and every translation in it matched
  * against the project before anything is written; one unknown segment, a file for another
- * document or language, or a target whose codes do not match rejects the whole file.
+ * document or language, or a target whose codes do not match rejects the whole file. Every
+ * bad segment is reported at once (`ImportRefusedError`), so a translator mends them all
+ * before the next import, not one per import.
  * A `reviewed` or `final` translation in the project is never replaced by an import
  * (DESIGN §8.1) unless the file is a reviewer's (`--reviewed`); a different text for one is
  * stored beside it as a proposal, named by the file it came from, and reported (§8.7).
@@ -14,15 +16,17 @@
 import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { coversImports, memoryImportDir } from '../config/index.js';
-import { HansaError, InputError, type Finding } from '../errors/index.js';
+import { HansaError, ImportRefusedError, InputError, type Finding, type ImportProblem } from '../errors/index.js';
 import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
 import { decodeText } from '../files/text.js';
-import { readTarget } from '../markdown/tagged.js';
+import { plainText, readTarget } from '../markdown/tagged.js';
+import { isSourceCopy } from '../qa/checks.js';
 import { readPo, writePo } from '../formats/po.js';
 import { languageMatches, readTmx, tmxEntriesOf, writeTmx, type TmxFile } from '../formats/tmx.js';
 import { readXliff12, writeXliff12 } from '../formats/xliff12.js';
 import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
-import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
+import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreCode, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
+import { codeProblemsOf, readableText, shortened } from './code-problems.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
 import { filled, isOpen, updateSegments } from './store.js';
 import { retireSegments } from './retired.js';
@@ -100,6 +104,17 @@ export interface ImportReport {
   readonly proposals: number;
   /** Kept texts the segment file already held as proposals: nothing stored twice. */
   readonly waiting: number;
+  /** Targets that were their source text (a tool's copy, untouched): left open, not imported. */
+  readonly sourceCopies: number;
+  /**
+   * Segments of the document the file had an entry for (with a target or not), and segments
+   * the document has: fewer in the file means the other segments were not in it (a tool that
+   * saves only some entries) and stay as they were. Not for TMX.
+   */
+  readonly segmentsInFile?: number;
+  readonly segmentsInDocument?: number;
+  /** The source document the file is for (`content/pl/a.md`); not for TMX. */
+  readonly document?: string;
 }
 
 /** How `hansa import` takes a file. */
@@ -107,9 +122,11 @@ export interface ImportOptions {
   /** Target languages accepted; default: the config's `targetLanguages`. */
   readonly languages?: readonly string[];
   /**
-   * The file is a reviewer's (`--reviewed`): its reviewed and final targets replace reviewed
-   * translations (final ones also final translations), which is how a reviewer accepts a
-   * proposal. Default `false`: an import never replaces a reviewed or final translation.
+   * The file is a reviewer's (`--reviewed`): its translations count as reviewed (but those
+   * the file itself still marks for review), and its reviewed and final targets replace
+   * reviewed translations (final ones also final translations), which is how a reviewer
+   * accepts a proposal. Default `false`: a translation is as the file states it (`translated`
+   * from a file that keeps no states) and never replaces a reviewed or final translation.
    */
   readonly reviewed?: boolean;
   /** Stops a TMX import between two segment files (each is whole, written or not). */
@@ -146,8 +163,11 @@ export async function importFile(project: Project, file: string, options: Import
   if (bad !== undefined) throw new InputError('segment_file_invalid', bad.message, { file: bad.file, ...(bad.line === undefined ? {} : { line: bad.line }), data: { reason: bad.message } });
   const sender = { file: display, ...(imported.author === undefined ? {} : { author: imported.author }), ...(imported.date === undefined ? {} : { date: imported.date }) };
   const apply = (into: WorkspaceFile): ReturnType<typeof applyTranslations> => applyTranslations(into, imported.translations, display, { sender, reviewed: options.reviewed === true });
-  const { imported: count, unchanged, proposals, waiting } = await writeChanged(project, target, apply, (applied) => applied.imported > 0 || applied.proposals > 0);
-  return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed: proposals + waiting, proposals, waiting };
+  const { imported: count, unchanged, proposals, waiting, sourceCopies, file: written } = await writeChanged(project, target, apply, (applied) => applied.imported > 0 || applied.proposals > 0);
+  const inDocument = new Set(segmentsOf(written).map((segment) => segment.id));
+  const held = new Set(imported.segmentIds ?? imported.translations.flatMap((translation) => (translation.id === undefined ? [] : [translation.id])));
+  const coverage = { segmentsInFile: [...held].filter((id) => inDocument.has(id)).length, segmentsInDocument: inDocument.size };
+  return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed: proposals + waiting, proposals, waiting, sourceCopies, ...coverage, document: target.sourcePath };
 }
 
 /**
@@ -177,18 +197,52 @@ function readImported(text: string, display: string): ImportedFile {
   return readXliff2Import(text, display);
 }
 
-/** The target language a file is for: it must say one, and the project must translate into it. */
+/** The target language a file is for: the one it says (or, when it says none, the one `--to` gives), which the project must translate into. */
 function languageOf(imported: ImportedFile, display: string, project: Project, wanted: readonly string[] | undefined): string {
   const said = imported.targetLanguage;
   const targets = wanted ?? project.config.targetLanguages;
-  const lang = said === undefined ? undefined : targets.find((code) => code.toLowerCase() === said.toLowerCase() || said.toLowerCase().startsWith(`${code.toLowerCase()}-`));
+  // A file that names no target language (tools that write none, such as translate-toolkit's
+  // po2xliff) is for the one language `--to` gives; else it is refused with `found: ''`, and
+  // the CLI asks for `--to` (`example`: the language to show in the command it suggests).
+  if (said === undefined && wanted?.length !== 1) {
+    const example = wanted?.[0] ?? project.config.targetLanguages[0] ?? 'en';
+    throw new InputError('import_wrong_language', `${display} names no target language: say which with --to LANG`, { file: display, line: 1, data: { found: '', expected: targets.join(', '), given: (wanted ?? []).join(', '), example } });
+  }
+  const lang = said === undefined ? wanted?.[0] : targets.find((code) => code.toLowerCase() === said.toLowerCase() || said.toLowerCase().startsWith(`${code.toLowerCase()}-`));
   if (lang === undefined) {
     throw new InputError('import_wrong_language', `${display} is for ${said ?? '(no language)'}`, { file: display, line: 1, data: { found: said ?? '(none)', expected: targets.join(', ') } });
   }
+  // The target language first: a file that names none (po2xliff's, which also calls every
+  // source en-US) is asked for `--to` before anything else is said about it.
   if (imported.sourceLanguage !== undefined && imported.sourceLanguage.toLowerCase().split('-')[0] !== project.config.sourceLanguage.toLowerCase()) {
     throw new InputError('import_wrong_language', `${display} translates from ${imported.sourceLanguage}`, { file: display, line: 1, data: { found: imported.sourceLanguage, expected: project.config.sourceLanguage } });
   }
   return lang;
+}
+
+/** The most bad segments of one file an import lists; the others are counted. */
+export const importProblemLimit = 50;
+
+/** The bad segments of a file being imported: the first `importProblemLimit` kept, the rest counted. */
+class ProblemList {
+  readonly #listed: ImportProblem[] = [];
+  #more = 0;
+
+  add(problem: ImportProblem): void {
+    if (this.#listed.length < importProblemLimit) this.#listed.push(problem);
+    else this.#more += 1;
+  }
+
+  /** Refuse the file `display` when any segment was bad. */
+  throwIfAny(display: string): void {
+    const [first, ...others] = this.#listed;
+    if (first !== undefined) throw new ImportRefusedError(display, [first, ...others], this.#more);
+  }
+}
+
+/** A segment's text as a problem shows it: readable (`codes`: its code table, when known), on one line, shortened. */
+function shownText(tagged: string, codes?: readonly StoreCode[]): string {
+  return shortened(readableText(tagged, codes));
 }
 
 /** Where a file came from, as the proposals it leaves record it. */
@@ -219,25 +273,38 @@ export function applyTranslations(
   translations: readonly ImportedTranslation[],
   display: string,
   options: { readonly sender?: Sender; readonly reviewed?: boolean } = {},
-): { file: SegmentFile; imported: number; unchanged: number; proposals: number; waiting: number } {
+): { file: SegmentFile; imported: number; unchanged: number; proposals: number; waiting: number; sourceCopies: number } {
   const byId = new Map<string, StoreSegment>(segmentsOf(target.current).map((segment) => [segment.id, segment]));
   const changes = new Map<string, ImportedTranslation>();
-  for (const translation of translations) {
+  const problems = new ProblemList();
+  let sourceCopies = 0;
+  for (const translation of asSent(translations, options.reviewed === true)) {
     const segment = translation.id === undefined ? undefined : byId.get(translation.id);
     if (segment !== undefined && segment.source !== translation.source) {
-      throw new InputError('import_invalid', `segment ${segment.id}: stale source`, { file: display, line: translation.line, data: { reason: `segment ${segment.id} was translated from an older source text; export the file again` } });
+      problems.add({ code: 'stale_source', segment: segment.id, line: translation.line, source: shownText(translation.source), current: shownText(segment.source, segment.codes) });
+      continue;
     }
     if (segment === undefined) {
-      throw new InputError('import_unknown_segment', `segment ${translation.id ?? '(no id)'} is not in ${target.sourcePath}`, { file: display, line: translation.line, data: { id: translation.id ?? '(no id)', document: target.sourcePath } });
+      problems.add({ code: 'unknown_segment', ...(translation.id === undefined ? {} : { segment: translation.id }), line: translation.line, source: shownText(translation.source), document: target.sourcePath });
+      continue;
     }
     // An empty target says nothing; an `initial` one is a draft (or an offer left as it was).
     if (translation.target === '') continue;
+    // The source sent back as the target (a tool's copy of it, a segment nobody touched) is
+    // no translation, whatever state the file gives it: it stays open and is never published.
+    if (isSourceCopy(plainText(segment.source), plainText(translation.target))) {
+      sourceCopies += 1;
+      continue;
+    }
     const read = readTarget(segment.source, translation.target);
     if ('problem' in read) {
-      throw new InputError('import_invalid', `segment ${segment.id}: codes do not match the source`, { file: display, line: translation.line, data: { reason: `segment ${segment.id}: the target's inline codes do not match the source (${read.problem.code})` } });
+      problems.add({ code: 'code_mismatch', segment: segment.id, line: translation.line, source: shownText(segment.source, segment.codes), codes: codeProblemsOf(segment.source, translation.target, segment.codes) });
+      continue;
     }
     changes.set(segment.id, translation);
   }
+  // All or nothing: a file with any bad segment imports none, and says what is wrong with each.
+  problems.throwIfAny(display);
   let imported = 0;
   let unchanged = 0;
   let proposals = 0;
@@ -286,7 +353,18 @@ export function applyTranslations(
     const kept = !sameText && !byReviewer && segment.origin === 'human' ? withSuggestionOf(segment, segment.target, segment.state) : segment;
     return withoutProposalOf({ ...kept, target: change.target, state: change.state, origin }, change.target);
   });
-  return { file, imported, unchanged, proposals, waiting };
+  return { file, imported, unchanged, proposals, waiting, sourceCopies };
+}
+
+/**
+ * The translations as their sender vouches for them: a reviewer's file (`--reviewed`) makes
+ * every translation in it reviewed, but for those the file itself still marks for review
+ * (PO `fuzzy`, XLIFF 1.2 `needs-review-*`); otherwise the file's states stand (a tool that
+ * keeps no states gives `translated`, see the readers).
+ */
+function asSent(translations: readonly ImportedTranslation[], reviewed: boolean): readonly ImportedTranslation[] {
+  if (!reviewed) return translations;
+  return translations.map((translation) => (translation.state === 'translated' && translation.needsReview !== true ? { ...translation, state: 'reviewed' } : translation));
 }
 
 /** `segment` with `text` (a person's, same source, in `state`) offered beside the target it is about to get, once. */
@@ -364,7 +442,7 @@ async function importTmx(project: Project, absolute: string, display: string, im
       }
     }
   }
-  return { file: display, format: 'tmx', lang: languages.join(','), into, imported: count, unchanged: 0, keptReviewed: 0, proposals: 0, waiting: 0 };
+  return { file: display, format: 'tmx', lang: languages.join(','), into, imported: count, unchanged: 0, keptReviewed: 0, proposals: 0, waiting: 0, sourceCopies: 0 };
 }
 
 /**

@@ -53,7 +53,7 @@ export interface LeverageCarry {
   readonly accepted: Map<string, Accepted>;
   readonly fuzzy: Map<string, MemoryMatch[]>;
   /** Ids an earlier chunk sent down the chain and that stayed open. */
-  readonly sent: Set<string>;
+  readonly sent: { has(id: string): boolean; add(id: string): unknown };
 }
 
 /** Look up every open segment of `stores` in the locale resources, then in the memory. */

@@ -617,6 +617,7 @@ describe('import', () => {
     expect(readXliff2Import(text, 'x.xlf')).toEqual({
       format: 'xliff2',
       sourceLanguage: 'pl',
+      segmentIds: [],
       translations: [{ source: 'Tak', target: 'Yes', state: 'translated', line: 6 }],
     });
     expect(failure(() => readXliff2(text, 'x.xlf')).location).toBe('x.xlf:1');
@@ -746,8 +747,9 @@ describe('bad input', () => {
   });
 
   it('reports the same problems as import_invalid when importing, but for what a translator\'s file may lack', () => {
-    // What a translator's file may lack, and the candidates an import does not read.
-    const mayLack = new Set(['no trgLang', 'a segment without id', 'a bad similarity']);
+    // What a translator's file may lack, the candidates an import does not read, and codes
+    // the importer checks against the project itself (naming each code, in every segment).
+    const mayLack = new Set(['no trgLang', 'a segment without id', 'a bad similarity', 'a target missing a code']);
     for (const [name, text, code, location] of cases) {
       if (mayLack.has(name)) expect(() => readXliff2Import(text, 'bad.xlf')).not.toThrow();
       else expect(failure(() => readXliff2Import(text, 'bad.xlf'))).toMatchObject({ code: code === 'segment_file_invalid' ? 'import_invalid' : code, location });

@@ -77,7 +77,6 @@ describe('CSV', () => {
         terms: { pl: [{ text: 'NEET', status: 'preferred' }] },
         doNotTranslate: true,
         caseSensitive: true,
-        allowInversion: false,
         note: 'Młodzież poza zatrudnieniem,\r\nedukacją i szkoleniem',
         origin: { file: 'glossary/terms.csv', line: 3 },
       },
@@ -86,7 +85,6 @@ describe('CSV', () => {
         terms: { pl: [{ text: 'Gdański Urząd Pracy', status: 'preferred', partOfSpeech: 'properNoun' }] },
         doNotTranslate: true,
         caseSensitive: false,
-        allowInversion: false,
         origin: { file: 'glossary/terms.csv', line: 6 },
       },
       {
@@ -131,6 +129,21 @@ describe('CSV', () => {
 
   it('skips rows that are entirely empty', () => {
     expect(csv('pl,en\n,\n  ,\nx,y\n').entries.map((e) => e.id)).toEqual(['c4']);
+  });
+
+  it('reads inversion as forced (yes), opted out (no) or left to the default (empty), and writes it back', () => {
+    const text = 'pl,inversion\nszkoła średnia,\nszkoła wyższa,no\nrynek pracy,yes\nwolny zawód,FALSE\n';
+    const glossary = csv(text);
+    expect(glossary.entries.map((e) => [e.terms.pl?.[0]?.text, e.allowInversion])).toEqual([
+      ['szkoła średnia', undefined],
+      ['szkoła wyższa', false],
+      ['rynek pracy', true],
+      ['wolny zawód', false],
+    ]);
+    expect(glossary.entries[0]).not.toHaveProperty('allowInversion');
+    expect(writeGlossary(glossary, 'csv')).toBe(
+      'pl,dnt,case_sensitive,inversion,pos,note\nszkoła średnia,,,,,\nszkoła wyższa,,,no,,\nrynek pracy,,,yes,,\nwolny zawód,,,no,,\n',
+    );
   });
 
   it('accepts duplicates only when both rows are case-sensitive and differ in case', () => {
@@ -298,7 +311,7 @@ describe('CSV', () => {
       NEET,,,yes,yes,,,"Młodzież poza zatrudnieniem,
       edukacją i szkoleniem"
       Gdański Urząd Pracy,,,yes,,,properNoun,
-      \\!Yahoo | a\\|b,x | y,,yes,,,,
+      \\!Yahoo | a\\|b,x | y,,yes,,no,,
       "
     `);
   });
@@ -355,7 +368,6 @@ describe('TBX', () => {
         },
         doNotTranslate: false,
         caseSensitive: false,
-        allowInversion: false,
         note: 'Pomoc w wyborze zawodu & ścieżki kształcenia.',
         origin: { file: 'martif-2008.tbx', line: 12 },
       },
@@ -364,7 +376,6 @@ describe('TBX', () => {
         terms: { pl: [{ text: 'NEET', status: 'preferred' }] },
         doNotTranslate: true,
         caseSensitive: false,
-        allowInversion: false,
         origin: { file: 'martif-2008.tbx', line: 44 },
       },
       {
@@ -372,7 +383,6 @@ describe('TBX', () => {
         terms: { pl: [{ text: 'Gdański Urząd Pracy', status: 'preferred' }], sv: [{ text: 'Gdański Urząd Pracy', status: 'preferred' }] },
         doNotTranslate: true,
         caseSensitive: false,
-        allowInversion: false,
         origin: { file: 'martif-2008.tbx', line: 50 },
       },
     ]);
@@ -468,6 +478,7 @@ describe('TBX', () => {
             </conceptEntry>
             <conceptEntry id="c7">
               <note>hansa:doNotTranslate=yes</note>
+              <note>hansa:allowInversion=no</note>
               <langSec xml:lang="pl">
                 <termSec>
                   <term>!Yahoo</term>
@@ -519,6 +530,26 @@ describe('TBX', () => {
     const text = writeGlossary(glossary, 'tbx');
     expect(tbx(text).entries.map((e) => e.id)).toEqual(['terms.csv_c2', 'terms.csv_c2-2', '_12']);
     expect(validate(text, 'ids.tbx').status).toBe(0);
+  });
+
+  it('reads hansa:allowInversion=no as an opt-out and no note as the default, and writes yes and no back', () => {
+    const concept = (id: string, term: string, notes: string) =>
+      `<conceptEntry id="${id}">${notes}<langSec xml:lang="pl"><termSec><term>${term}</term></termSec></langSec></conceptEntry>`;
+    const text = `<tbx type="TBX-Basic" style="dca" xml:lang="pl" xmlns="urn:iso:std:iso:30042:ed-2">\n<text><body>\n${[
+      concept('a', 'szkoła średnia', ''),
+      concept('b', 'szkoła wyższa', '<note>hansa:allowInversion=no</note>'),
+      concept('c', 'rynek pracy', '<note>hansa:allowInversion=yes</note>'),
+    ].join('\n')}\n</body></text></tbx>`;
+    const glossary = tbx(text);
+    expect(glossary.entries.map((e) => [e.id, e.allowInversion])).toEqual([
+      ['a', undefined],
+      ['b', false],
+      ['c', true],
+    ]);
+    expect(glossary.entries[0]).not.toHaveProperty('allowInversion');
+    const written = writeGlossary(glossary, 'tbx');
+    expect(written.match(/hansa:allowInversion=\w+/g)).toEqual(['hansa:allowInversion=no', 'hansa:allowInversion=yes']);
+    expect(tbx(written).entries.map((e) => e.allowInversion)).toEqual([undefined, false, true]);
   });
 
   it('keeps part-of-speech values outside the TBX-Basic picklist in a note', () => {
@@ -714,6 +745,8 @@ const text = fc
   // eslint-disable-next-line no-control-regex
   .filter((s) => s !== '' && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s) && !s.startsWith('hansa:'));
 const optionalText = fc.option(text, { nil: undefined });
+/** `allowInversion`: set either way, or left to the default. */
+const inversion = fc.option(fc.boolean(), { nil: undefined });
 const partOfSpeech = fc.oneof(fc.constantFrom('noun', 'verb', 'adjective', 'adverb', 'other', 'properNoun'), text);
 const targetLanguages = fc.subarray(['en', 'sv', 'lt', 'de', 'nb', 'en-GB']);
 
@@ -723,7 +756,6 @@ function entry(source: string): GlossaryEntry {
     terms: { pl: [{ text: source, status: 'preferred' }] },
     doNotTranslate: false,
     caseSensitive: false,
-    allowInversion: false,
     origin: { file: 'x', line: 1 },
   };
 }
@@ -751,7 +783,7 @@ const csvGlossary: fc.Arbitrary<Glossary> = targetLanguages.chain((targets) =>
         targets: fc.tuple(...targets.map(() => fc.option(csvTerms(fc.constant(undefined)), { nil: undefined }))),
         doNotTranslate: fc.boolean(),
         caseSensitive: fc.boolean(),
-        allowInversion: fc.boolean(),
+        allowInversion: inversion,
         note: optionalText,
       }),
       { maxLength: 6 },
@@ -803,7 +835,7 @@ const tbxGlossary: fc.Arbitrary<Glossary> = targetLanguages.chain((targets) => {
           .filter((lists) => lists.some((list) => list !== undefined)),
         doNotTranslate: fc.boolean(),
         caseSensitive: fc.boolean(),
-        allowInversion: fc.boolean(),
+        allowInversion: inversion,
         note: optionalText,
         id: fc.constantFrom('c', 'e-', 'pojęcie.', 'Ł_'),
       }),

@@ -113,7 +113,8 @@ describe('a correction of a reviewed segment', () => {
     const segment = segmentWith(await read(dir), first);
     expect(segment).toMatchObject({ target: reviewed[first], state: 'reviewed', origin: 'human' });
     expect(segment.suggestions).toEqual([
-      { kind: 'proposal', source: first, target: correction, origin: 'human', state: 'reviewed', file: poFile, author: 'Anna Svensson <anna@example.se>', date: '2024-05-02 10:15+0200' },
+      // The state the file gave it: a PO entry is a person's translation, not a review.
+      { kind: 'proposal', source: first, target: correction, origin: 'human', state: 'translated', file: poFile, author: 'Anna Svensson <anna@example.se>', date: '2024-05-02 10:15+0200' },
     ]);
     const xml = await readFile(path.join(dir, segmentFile), 'utf8');
     expect(xml).toMatch(/<mtc:match ref="#[^"]+" type="other" subType="hansa:proposal" origin="human">/);
@@ -130,11 +131,11 @@ describe('a correction of a reviewed segment', () => {
     // Exports show it to the next translator and reviewer.
     await run(dir, ['export', '--format', 'po', '--to', 'sv', '--out', 'again']);
     expect(await readFile(path.join(dir, 'again/sv/a.po'), 'utf8')).toContain(
-      `#. proposal: (human, reviewed, from ${poFile}, Anna Svensson <anna@example.se>, 2024-05-02 10:15+0200) ${correction}`,
+      `#. proposal: (human, translated, from ${poFile}, Anna Svensson <anna@example.se>, 2024-05-02 10:15+0200) ${correction}`,
     );
     await run(dir, ['export', '--format', 'xliff12', '--to', 'sv', '--out', 'again']);
     const xliff12 = await readFile(path.join(dir, 'again/sv/a.xliff'), 'utf8');
-    expect(xliff12).toMatch(new RegExp(`<alt-trans origin="${poFile}" alttranstype="proposal" xml:space="preserve">\\s*<source>${first}</source>\\s*<target state="signed-off">${correction}</target>`));
+    expect(xliff12).toMatch(new RegExp(`<alt-trans origin="${poFile}" alttranstype="proposal" xml:space="preserve">\\s*<source>${first}</source>\\s*<target state="translated">${correction}</target>`));
     await run(dir, ['export', '--format', 'xliff2', '--to', 'sv', '--out', 'again']);
     expectValid([path.join(dir, 'again/sv/a.xliff'), path.join(dir, 'again/sv/a.xlf')]);
   });

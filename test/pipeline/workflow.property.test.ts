@@ -655,7 +655,8 @@ function editPo(text: string, id: string, seed: string, state: TranslationState)
   const trailing = entry.endsWith('\n') ? [''] : [];
   const rewritten = [...kept, ...lines.slice(msgid, msgstr), `msgstr ${JSON.stringify(clear ? '' : poTarget)}`, ...trailing].join('\n');
   entries[index] = rewritten;
-  const read: TranslationState = clear ? 'initial' : done ? 'reviewed' : offered ? 'initial' : 'translated';
+  // PO keeps no states: any translation reads as a person's `translated`; an entry left fuzzy on an offer is a draft.
+  const read: TranslationState = clear || (!done && offered) ? 'initial' : 'translated';
   return { text: entries.join('\n\n'), state: read };
 }
 

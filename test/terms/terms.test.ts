@@ -39,7 +39,8 @@ function glossaryOf(rows: readonly [string, Record<string, string>, Partial<{ dn
       ),
       doNotTranslate: flags.dnt ?? false,
       caseSensitive: flags.cs ?? false,
-      allowInversion: flags.inversion ?? false,
+      // Unset unless a test sets it: the default decides (inversion.ts).
+      ...(flags.inversion === undefined ? {} : { allowInversion: flags.inversion }),
       origin: { file: 'test', line: 1 },
     })),
   };
@@ -79,7 +80,7 @@ describe('source matching', () => {
     expect(index.match('Neet, NEET-ów i GUP, ale nie Gup.').map((hit) => hit.text)).toEqual(['Neet', 'NEET-ów', 'GUP']);
   });
 
-  it('inverts adjective and noun only where the entry allows it', async () => {
+  it('inverts adjective and noun where the entry allows it (see also "word order and suppletion")', async () => {
     const index = await createTermIndex(glossary, 'pl');
     expect(index.match('Młode osoby i osobom młodym.').map((hit) => hit.text)).toEqual(['Młode osoby', 'osobom młodym']);
   });
@@ -95,6 +96,82 @@ describe('source matching', () => {
     const folded = await createTermIndex(glossary, 'pl', { ignoreDiacritics: true });
     expect(plain.match('Gdanskiego Urzedu Pracy')).toEqual([]);
     expect(folded.match('Gdanskiego Urzedu Pracy').map((hit) => hit.term)).toEqual(['Gdański Urząd Pracy']);
+  });
+});
+
+describe('word order and suppletion', () => {
+  const glossary = glossaryOf([
+    ['a', { pl: 'szkoła średnia', en: 'secondary school' }],
+    ['b', { pl: 'doradztwo zawodowe', en: 'career guidance' }],
+    ['c', { pl: 'rynek pracy', en: 'labour market' }],
+    ['d', { pl: 'Uniwersytet Gdański', en: 'University of Gdańsk' }],
+    ['e', { pl: 'szkoła wyższa', en: 'higher education institution' }, { inversion: false }],
+    ['f', { pl: 'urząd pracy', en: 'labour office' }, { inversion: true }],
+    ['g', { pl: 'dziecko niepełnosprawne', en: 'child with a disability' }],
+  ]);
+  const found = async (text: string, source: Glossary = glossary): Promise<string[]> => (await createTermIndex(source, 'pl')).match(text).map((hit) => `${hit.term} ⇒ ${hit.text}`);
+
+  it('matches a two-word adjective–noun term in both orders by default', async () => {
+    expect(await found('Średnia szkoła, w średniej szkole, ze szkół średnich; zawodowemu doradztwu i doradztwu zawodowemu.')).toEqual([
+      'szkoła średnia ⇒ Średnia szkoła',
+      'szkoła średnia ⇒ średniej szkole',
+      'szkoła średnia ⇒ szkół średnich',
+      'doradztwo zawodowe ⇒ zawodowemu doradztwu',
+      'doradztwo zawodowe ⇒ doradztwu zawodowemu',
+    ]);
+  });
+
+  it('keeps the order of noun–noun terms and of names', async () => {
+    expect(await found('Dla szukających pracy rynek bywa za mały, a na rynku pracy wszystko się zmienia.')).toEqual(['rynek pracy ⇒ rynku pracy']);
+    expect(await found('Gdański Uniwersytet Medyczny i Uniwersytet Gdański.')).toEqual(['Uniwersytet Gdański ⇒ Uniwersytet Gdański']);
+  });
+
+  it('follows the entry: false keeps the written order, true reverses even a noun–noun term', async () => {
+    expect(await found('To wyższa szkoła jazdy dla absolwentów szkół wyższych.')).toEqual(['szkoła wyższa ⇒ szkół wyższych']);
+    expect(await found('Osobom bez pracy urząd proponuje staż w urzędzie pracy.')).toEqual(['urząd pracy ⇒ pracy urząd', 'urząd pracy ⇒ urzędzie pracy']);
+  });
+
+  it('reverses nothing when asked not to, and by default only in Polish', async () => {
+    const { compileTerms } = await import('../../src/glossary/index.js');
+    expect(await compileTerms(glossary, 'pl', { inversions: false })).toHaveLength(7);
+    // a, b, d… reversed by default; e opted out; c noun–noun; d a name; f forced.
+    expect((await compileTerms(glossary, 'pl')).map((term) => term.entryId)).toEqual(['a', 'a', 'b', 'b', 'c', 'd', 'e', 'f', 'f', 'g', 'g']);
+    // English terms are never reversed by default; the forced entry is.
+    expect((await compileTerms(glossary, 'en')).map((term) => term.entryId)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'f', 'g']);
+  });
+
+  it('takes the opt-out from a CSV column and from a TBX note', async () => {
+    const { readGlossary, writeGlossary } = await import('../../src/glossary/formats.js');
+    const fromCsv = readGlossary('pl,en,inversion\nszkoła średnia,secondary school,no\ndoradztwo zawodowe,career guidance,\nrynek pracy,labour market,yes\n', 'terms.csv', { sourceLanguage: 'pl' });
+    const fromTbx = readGlossary(writeGlossary(fromCsv, 'tbx'), 'terms.tbx', { sourceLanguage: 'pl' });
+    const text = 'W średniej szkole uczą zawodowego doradztwa, a pracy rynek to szyk odwrotny.';
+    for (const source of [fromCsv, fromTbx]) {
+      expect(source.entries.map((entry) => entry.allowInversion)).toEqual([false, undefined, true]);
+      expect(await found(text, source)).toEqual(['doradztwo zawodowe ⇒ zawodowego doradztwa', 'rynek pracy ⇒ pracy rynek']);
+    }
+  });
+
+  it('finds suppletive forms from the form the glossary writes', async () => {
+    const words = glossaryOf([
+      ['rok', { pl: 'rok', en: 'year' }],
+      ['dziecko', { pl: 'dziecko', en: 'child' }],
+      ['tydzień', { pl: 'tydzień', en: 'week' }],
+      ['przyjaciel', { pl: 'przyjaciel', en: 'friend' }],
+      ['człowiek', { pl: 'człowiek', en: 'person' }],
+    ]);
+    const text = 'Od lat, w latach, dwa lata; dzieci z dziećmi; tygodnie, po tygodniach; przyjaciół i przyjaciołom; ludzie z ludźmi.';
+    expect((await found(text, words)).map((hit) => hit.split(' ⇒ ')[1])).toEqual([
+      'lat', 'latach', 'lata', 'dzieci', 'dziećmi', 'tygodnie', 'tygodniach', 'przyjaciół', 'przyjaciołom', 'ludzie', 'ludźmi',
+    ]);
+    expect(await found('Latem i w lecie.', words)).toEqual([]);
+  });
+
+  it('finds them in multi-word terms, in both orders when the term is an adjective and a noun', async () => {
+    expect(await found('Z dziećmi niepełnosprawnymi, niepełnosprawnymi dziećmi i niepełnosprawnemu dziecku.')).toEqual([
+      'dziecko niepełnosprawne ⇒ dziećmi niepełnosprawnymi',
+      'dziecko niepełnosprawne ⇒ niepełnosprawnymi dziećmi',
+      'dziecko niepełnosprawne ⇒ niepełnosprawnemu dziecku',
+    ]);
   });
 });
 
