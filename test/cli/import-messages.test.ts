@@ -120,6 +120,20 @@ describe('a target whose inline codes do not match its source', () => {
     expect(await readFile(path.join(dir, segmentFile), 'utf8')).toBe(before);
   });
 
+  it('from XLIFF 2 as from PO: the importer names the code, not the reader', async () => {
+    const dir = await project();
+    const xliff = await readFile(path.join(dir, segmentFile), 'utf8');
+    const segment = /<segment id="([0-9a-f]+)" state="initial">(\s*<source>Pełną listę wystawców[^\n]*<\/source>)/.exec(xliff);
+    if (segment === null) throw new Error('no open segment with the link in the segment file');
+    const bad = xliff.replace(segment[0], `<segment id="${segment[1] ?? ''}" state="translated">${segment[2] ?? ''}\n<target>Hela listan över utställare finns på mässans webbplats.</target>`);
+    const line = bad.slice(0, bad.indexOf('<target>Hela listan')).split('\n').length;
+    const result = await importAs(dir, 'codes.xlf', bad);
+    expect(linesOf(result)).toEqual([
+      `codes.xlf:${line}: error: segment ${segment[1] ?? ''} “Pełną listę wystawców publikujemy na stronie Gdańskich Targów Pracy.”: the link around ‘Gdańskich Targów Pracy’ is missing`,
+      'codes.xlf: error: 1 segment cannot be imported, so nothing was imported from this file',
+    ]);
+  });
+
   it('in Polish too', async () => {
     const dir = await project();
     const po = await readFile(path.join(dir, exportedPo), 'utf8');
