@@ -5,54 +5,22 @@
  * it for review. The source sent back as a target is never a translation.
  * Runs the built `hansa` (`npm run build` first).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readXliff2, writeXliff2 } from '../../src/formats/xliff2.js';
-import { segmentsOf, type SegmentFile, type StoreSegment } from '../../src/formats/types.js';
-import { updateSegments } from '../../src/pipeline/store.js';
-import { emptyProject, hansa, type CliResult } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { oneArticleProject, poFile, read, run, segmentFile, segmentWith } from '../helpers/one-article.js';
 
 const title = 'Warsztaty';
 const first = 'Centrum Rozwoju Talentów zaprasza młodzież na warsztaty.';
 const second = 'Zapisy trwają do piątku.';
 const third = 'Udział jest bezpłatny dla wszystkich uczestników.';
 const machine = 'Anmälan pågår till fredag.';
-const segmentFile = 'translations/sv/a.xlf';
-const poFile = 'export/sv/a.po';
-
-const scratch: string[] = [];
-afterAll(async () => {
-  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 /** One article in Swedish: `second` machine-translated, the rest open; exported as PO. */
 async function project(): Promise<string> {
-  const dir = await emptyProject();
-  scratch.push(dir);
-  await mkdir(path.join(dir, 'content/pl'), { recursive: true });
-  await writeFile(path.join(dir, 'content/pl/a.md'), `# ${title}\n\n${first} ${second} ${third}\n`);
-  await run(dir, ['extract', '--to', 'sv']);
-  const store = await read(dir);
-  await writeFile(path.join(dir, segmentFile), writeXliff2(updateSegments(store, (s) => (s.source === second ? { ...s, target: machine, state: 'translated', origin: 'mt:deepl' } : s))));
+  const dir = await oneArticleProject(title, [first, second, third], (s) => (s.source === second ? { ...s, target: machine, state: 'translated', origin: 'mt:deepl' } : s));
   await run(dir, ['export', '--format', 'po', '--to', 'sv']);
   return dir;
-}
-
-async function run(dir: string, args: readonly string[], code = 0): Promise<CliResult> {
-  const result = await hansa(dir, args);
-  expect(result.code, `hansa ${args.join(' ')}\n${result.stderr}\n${result.stdout}`).toBe(code);
-  return result;
-}
-
-async function read(dir: string): Promise<SegmentFile> {
-  return readXliff2(await readFile(path.join(dir, segmentFile), 'utf8'), segmentFile);
-}
-
-function segmentWith(file: SegmentFile, source: string): StoreSegment {
-  const found = segmentsOf(file).find((segment) => segment.source === source);
-  if (found === undefined) throw new Error(`no segment ${source}`);
-  return found;
 }
 
 /** The PO with the entry of `source` given `target`, as a PO editor saves it (its flags as they were). */

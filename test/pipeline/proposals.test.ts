@@ -6,14 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readXliff2, writeXliff2 } from '../../src/formats/xliff2.js';
 import { readTmx } from '../../src/formats/tmx.js';
-import { segmentsOf, type SegmentFile, type StoreSegment } from '../../src/formats/types.js';
+import { segmentsOf } from '../../src/formats/types.js';
 import { updateSegments } from '../../src/pipeline/store.js';
-import { emptyProject, hansa, type CliResult } from '../helpers/cli.js';
+import { oneArticleProject, poFile, read, run, scratchProject, segmentFile, segmentWith } from '../helpers/one-article.js';
 
 const validator = path.resolve('../shared/tools/validate-l10n');
 
@@ -27,40 +27,10 @@ const reviewed: Readonly<Record<string, string>> = {
   [second]: 'Anmälan pågår till fredag.',
 };
 const correction = 'Centrum Rozwoju Talentów bjuder in unga till workshoppar.';
-const segmentFile = 'translations/sv/a.xlf';
-const poFile = 'export/sv/a.po';
-
-const scratch: string[] = [];
-afterAll(async () => {
-  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 /** A project with one article, its Swedish segment file reviewed except for `third`. */
-async function project(): Promise<string> {
-  const dir = await emptyProject();
-  scratch.push(dir);
-  await mkdir(path.join(dir, 'content/pl'), { recursive: true });
-  await writeFile(path.join(dir, 'content/pl/a.md'), `# ${title}\n\n${first} ${second} ${third}\n`);
-  await run(dir, ['extract', '--to', 'sv']);
-  const store = await read(dir);
-  await writeFile(path.join(dir, segmentFile), writeXliff2(updateSegments(store, (s) => (reviewed[s.source] === undefined ? s : { ...s, target: reviewed[s.source], state: 'reviewed', origin: 'human' }))));
-  return dir;
-}
-
-async function run(dir: string, args: readonly string[], code = 0): Promise<CliResult> {
-  const result = await hansa(dir, args);
-  expect(result.code, `hansa ${args.join(' ')}\n${result.stderr}\n${result.stdout}`).toBe(code);
-  return result;
-}
-
-async function read(dir: string): Promise<SegmentFile> {
-  return readXliff2(await readFile(path.join(dir, segmentFile), 'utf8'), segmentFile);
-}
-
-function segmentWith(file: SegmentFile, source: string): StoreSegment {
-  const found = segmentsOf(file).find((segment) => segment.source === source);
-  if (found === undefined) throw new Error(`no segment ${source}`);
-  return found;
+function project(): Promise<string> {
+  return oneArticleProject(title, [first, second, third], (s) => (reviewed[s.source] === undefined ? s : { ...s, target: reviewed[s.source], state: 'reviewed', origin: 'human' }));
 }
 
 function expectValid(files: readonly string[]): void {
@@ -288,8 +258,7 @@ describe('two translators, one segment', () => {
 
 describe('tags translated from the locale resources', () => {
   it('a person\'s edit of a tag in the segment file is kept beside the resources\' text, not dropped', async () => {
-    const dir = await emptyProject();
-    scratch.push(dir);
+    const dir = await scratchProject();
     await mkdir(path.join(dir, 'content/pl'), { recursive: true });
     await writeFile(path.join(dir, 'content/pl/a.md'), '---\ntitle: Targi pracy\ntags:\n  - Aktualności\n---\n\nTekst artykułu.\n');
     await mkdir(path.join(dir, 'locales/de'), { recursive: true });
