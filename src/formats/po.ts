@@ -20,13 +20,14 @@
  * Other suggestions are `#.` comments, `<kind>: (<origin>, …) <text>`; a `proposal` (a
  * person's text waiting beside a reviewed translation) also names the file it came from.
  *
- * States, read: empty `msgstr` → `initial`; fuzzy with `#| msgid` (or Hansa's `#. offered:`
- * comment, which survives tools that drop `#|`) → `initial`: an offered translation of
- * another source, not accepted yet; otherwise `translated`. A PO file cannot tell a
- * translator's work from a reviewer's (OmegaT never writes `#, fuzzy`, so everything it
- * fills from its memory comes back as a plain entry): `reviewed` is for `hansa import
- * --reviewed` to say. A reviewed translation sent back unchanged stays reviewed (the
- * project's own text at a lower state is no news).
+ * States, read (DESIGN §9): empty `msgstr` → `initial`; fuzzy → `initial`, a draft (a
+ * machine's text for review, an offered translation of another source, a translator's
+ * unfinished one): it fills an open segment as a draft and never replaces a translation;
+ * otherwise `translated`, a person's translation. A PO file cannot tell a translator's work
+ * from a reviewer's (OmegaT never writes `#, fuzzy`, so everything it fills from its memory
+ * comes back as a plain entry): `reviewed` is for `hansa import --reviewed` to say. A
+ * reviewed translation sent back unchanged stays reviewed (the project's own text at a lower
+ * state is no news), and so does a draft sent back as it went out.
  *
  * The segment id is repeated in a `#. segment: <id>` comment, because translate-toolkit's
  * po2xliff drops `msgctxt` (translate/translate#268); the reader falls back to it.
@@ -401,10 +402,8 @@ function translationOf(entry: PoEntry, fileName: string): ImportedTranslation {
   // whose msgid repeats (a sentence that occurs twice), so the comment must still count then.
   const context = entry.msgctxt?.value;
   const id = context === undefined || context === '' ? idComment(entry.extractedComments) : context;
-  const offered = entry.previous.msgid !== undefined || entry.extractedComments.some((comment) => comment.startsWith('offered: translation of '));
-  const fuzzy = entry.flags.includes('fuzzy');
-  const state = poState(target.tagged !== '', fuzzy, offered);
-  return { ...(id === undefined ? {} : { id }), source: source.tagged, target: target.tagged, state, ...(fuzzy ? { needsReview: true } : {}), line: msgstr.line };
+  const state = poState(target.tagged !== '', entry.flags.includes('fuzzy'));
+  return { ...(id === undefined ? {} : { id }), source: source.tagged, target: target.tagged, state, line: msgstr.line };
 }
 
 /** The segment id from a `#. segment: <id>` comment, for files that lost their msgctxt. */
@@ -417,7 +416,6 @@ function idComment(comments: readonly string[]): string | undefined {
 }
 
 /** The Hansa state of a PO entry (see the file comment). */
-export function poState(hasTarget: boolean, fuzzy: boolean, offered: boolean): TranslationState {
-  if (!hasTarget) return 'initial';
-  return fuzzy && offered ? 'initial' : 'translated';
+export function poState(hasTarget: boolean, fuzzy: boolean): TranslationState {
+  return hasTarget && !fuzzy ? 'translated' : 'initial';
 }

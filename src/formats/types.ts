@@ -135,8 +135,8 @@ export interface ImportedTranslation {
   readonly target: string;
   readonly state: TranslationState;
   /**
-   * The file marks the target as still to be checked (PO `fuzzy`, XLIFF 1.2
-   * `needs-review-*`): a reviewer's import (`--reviewed`) does not vouch for it.
+   * The file marks the target as still to be checked (XLIFF 1.2 `needs-review-*`; a fuzzy
+   * PO entry is a draft already): a reviewer's import (`--reviewed`) does not vouch for it.
    */
   readonly needsReview?: boolean;
   readonly origin?: string;

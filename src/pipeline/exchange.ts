@@ -359,8 +359,8 @@ export function applyTranslations(
 /**
  * The translations as their sender vouches for them: a reviewer's file (`--reviewed`) makes
  * every translation in it reviewed, but for those the file itself still marks for review
- * (PO `fuzzy`, XLIFF 1.2 `needs-review-*`); otherwise the file's states stand (a tool that
- * keeps no states gives `translated`, see the readers).
+ * (XLIFF 1.2 `needs-review-*`; PO `fuzzy` entries are drafts); otherwise the file's states
+ * stand (a tool that keeps no states gives `translated`, see the readers).
  */
 function asSent(translations: readonly ImportedTranslation[], reviewed: boolean): readonly ImportedTranslation[] {
   if (!reviewed) return translations;

@@ -351,7 +351,8 @@ describe('PO', () => {
     expect(summary(read.translations)).toEqual([
       // PO has no level above "translated": a reviewed text sent back unchanged stays reviewed in the project.
       { id: 'a1b2c3', source: 'Targi pracy w Gdańsku', target: 'Job fair in Gdańsk', state: 'translated' },
-      { id: 'd4e5f6', source: 'Zapraszamy do <pc id="1">Urzędu Pracy</pc> &amp; partnerów.', target: 'Visit the <pc id="1">Job Centre</pc> &amp; partners.', state: 'translated' },
+      // The machine's text went out fuzzy, for review: it comes back a draft (sent back as it was, no news).
+      { id: 'd4e5f6', source: 'Zapraszamy do <pc id="1">Urzędu Pracy</pc> &amp; partnerów.', target: 'Visit the <pc id="1">Job Centre</pc> &amp; partners.', state: 'initial' },
       { id: '0a0b0c', source: 'Szczegóły: <ph id="1"/> i <pc id="2">strona</pc>.', target: 'Details: <ph id="1"/>.', state: 'initial' },
       { id: '0a0b0c-2', source: 'Wynik &lt; 5 „tak” "x" \\ koniec <ph id="1"/>', target: 'Result &lt; 5 “yes” "x" \\ end <ph id="1"/>', state: 'translated' },
       { id: '77aa88', source: 'Nowe zdanie.', target: '', state: 'initial' },
@@ -419,7 +420,7 @@ describe('PO', () => {
     expect(read).toMatchObject({ original: 'content/pl/a.md', targetLanguage: 'nb-NO' });
     expect(read.sourceLanguage).toBeUndefined();
     expect(summary(read.translations)).toEqual([
-      { id: 's1', source: 'Pierwsza linia\ndruga linia', target: 'Første linje\nandre linje', state: 'translated' },
+      { id: 's1', source: 'Pierwsza linia\ndruga linia', target: 'Første linje\nandre linje', state: 'initial' },
       { id: 's2', source: 'Tab\there, "quotes", back\\slash, R&amp;D <pc id="1">x</pc> &lt;pc', target: 'Tab\there, "sitat", bak\\strek, R&amp;D <pc id="1">x</pc> &lt;pc', state: 'translated' },
       { id: 's3', source: 'Zmieniony', target: 'Endret', state: 'translated' },
       { id: 's4', source: 'Nowy tekst', target: 'Gammel tekst', state: 'initial' },
@@ -455,8 +456,10 @@ describe('PO', () => {
 /** What PO gives back for a segment (see po.ts). */
 function expectedPo(s: StoreSegment): { id: string; source: string; target: string; state: TranslationState } {
   if (s.target !== undefined) {
-    // PO says "translated" (fuzzy or not) for any target; `reviewed` is for `import --reviewed` to say.
-    const st: TranslationState = s.target === '' ? 'initial' : 'translated';
+    // A plain entry is "translated" (`reviewed` is for `import --reviewed` to say); a fuzzy one, a
+    // draft: drafts and machine or memory texts go out fuzzy.
+    const fuzzy = s.state === 'initial' || (s.state === 'translated' && s.origin !== undefined && s.origin !== 'human');
+    const st: TranslationState = s.target === '' || fuzzy ? 'initial' : 'translated';
     return { id: s.id, source: s.source, target: s.target, state: st };
   }
   const suggestions = s.suggestions ?? [];

@@ -55,18 +55,21 @@ describe('a PO file keeps no states', () => {
     expect(segmentWith(await read(dir), third)).toMatchObject({ target: 'Deltagandet är kostnadsfritt för alla.', state: 'translated', origin: 'human' });
   });
 
-  it("--reviewed: a reviewer's entries are reviewed, but not a draft the file still marks fuzzy", async () => {
+  it("--reviewed: a reviewer's entries are reviewed, but a draft the file still marks fuzzy is only a proposal", async () => {
     const dir = await project();
     const po = await readFile(path.join(dir, poFile), 'utf8');
     // The machine's text went out as a draft for review.
     expect(po).toContain(`#, fuzzy\nmsgctxt`);
     await editPo(dir, third, 'Deltagandet är kostnadsfritt för alla.');
     await editPo(dir, second, 'Anmälan pågår fram till fredag.');
-    expect(await importJson(dir, ['--reviewed', poFile])).toMatchObject({ imported: 2 });
+    expect(await importJson(dir, ['--reviewed', poFile])).toMatchObject({ imported: 1, proposals: 1 });
     const store = await read(dir);
     expect(segmentWith(store, third)).toMatchObject({ state: 'reviewed', origin: 'human' });
-    // Still fuzzy in the file: the reviewer has not vouched for it, whoever changed it.
-    expect(segmentWith(store, second)).toMatchObject({ target: 'Anmälan pågår fram till fredag.', state: 'translated', origin: 'human' });
+    // Still fuzzy in the file: a draft, which the reviewer has not vouched for. It waits beside
+    // the machine's text as a proposal and replaces nothing (DESIGN §9).
+    const draft = segmentWith(store, second);
+    expect(draft).toMatchObject({ target: machine, state: 'translated', origin: 'mt:deepl' });
+    expect(draft.suggestions).toEqual([expect.objectContaining({ kind: 'proposal', target: 'Anmälan pågår fram till fredag.', state: 'initial' })]);
   });
 
   it('the Polish text sent back as a translation is not one: the segment stays open and is never published', async () => {

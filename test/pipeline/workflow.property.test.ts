@@ -644,7 +644,6 @@ function editPo(text: string, id: string, seed: string, state: TranslationState)
       .join('');
   const source = unquote(msgid, msgstr);
   const poTarget = retype(source, taggedTag, seed, (plain) => plain.replace(/&(?=(?:amp|lt|gt);)/g, '&amp;').replace(/<(?=\/?p[ch])/gi, '&lt;'));
-  const offered = lines.some((line) => line.startsWith('#| ') || line.startsWith('#. offered: translation of '));
   const done = isHumanApproved(state);
   const clear = state === 'initial';
   const comments = lines.slice(0, msgid).filter((line) => !line.startsWith('msgid') && !line.startsWith('"'));
@@ -655,8 +654,8 @@ function editPo(text: string, id: string, seed: string, state: TranslationState)
   const trailing = entry.endsWith('\n') ? [''] : [];
   const rewritten = [...kept, ...lines.slice(msgid, msgstr), `msgstr ${JSON.stringify(clear ? '' : poTarget)}`, ...trailing].join('\n');
   entries[index] = rewritten;
-  // PO keeps no states: any translation reads as a person's `translated`; an entry left fuzzy on an offer is a draft.
-  const read: TranslationState = clear || (!done && offered) ? 'initial' : 'translated';
+  // PO keeps no states (DESIGN §9): a plain entry is a person's `translated`, a fuzzy one a draft.
+  const read: TranslationState = done ? 'translated' : 'initial';
   return { text: entries.join('\n\n'), state: read };
 }
 
