@@ -348,7 +348,14 @@ function configuredWorkers(setting: number | 'auto'): number {
   return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
 }
 
-/** One file after another on this thread, the next file read while this one is parsed. */
+/**
+ * One file after another on this thread: the next file is read while this one is parsed, and
+ * this one's cache entry is written while the next is parsed (the thread otherwise waited for
+ * every write: on the bench's 565 articles, cold extraction took 13.0 s where extracting the
+ * same texts in memory takes 9.4 s; with the write overlapped, 11.3–11.7 s). One write at a
+ * time: more in flight held more documents and strings, and peak RSS rose from about 305 to
+ * 379 MB for no further gain. Outcomes are reported in order.
+ */
 async function extractInOrder(
   work: readonly { file: string; known?: string }[],
   context: ExtractContext,
@@ -358,17 +365,28 @@ async function extractInOrder(
   if (work.length === 0) return;
   const { extractFile, readSource } = await parsing();
   let next: FileRead | undefined = work[0] === undefined ? undefined : readSource(work[0].file, context);
-  for (let i = 0; i < work.length; i++) {
-    const item = work[i];
-    const read = next;
-    if (item === undefined || read === undefined || stopped()) break;
-    const following = work[i + 1];
-    next = following === undefined ? undefined : readSource(following.file, context);
-    // A read that fails is reported when its turn comes, not before.
-    next?.catch(() => undefined);
-    report(await extractFile(item.file, context, item.known, read));
+  const writing: Promise<FileOutcome>[] = [];
+  try {
+    for (let i = 0; i < work.length; i++) {
+      const item = work[i];
+      const read = next;
+      if (item === undefined || read === undefined || stopped()) break;
+      const following = work[i + 1];
+      next = following === undefined ? undefined : readSource(following.file, context);
+      // A read that fails is reported when its turn comes, not before.
+      next?.catch(() => undefined);
+      writing.push(extractFile(item.file, context, item.known, read));
+      const oldest = writing.length > writesInFlight ? writing.shift() : undefined;
+      if (oldest !== undefined) report(await oldest);
+    }
+  } finally {
+    // Every entry is complete before the manifest that names it is written.
+    for (const outcome of writing) report(await outcome);
   }
 }
+
+/** Cache entries being written while the next file is parsed (see `extractInOrder`). */
+const writesInFlight = 1;
 
 const workerFile = fileURLToPath(new URL('./extract-worker.js', import.meta.url));
 
