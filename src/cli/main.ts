@@ -339,10 +339,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
           if (report.proposals > 0) say(`  ${t('import.proposals', { count: report.proposals, segmentFile })}`);
           if (report.waiting > 0) say(`  ${t('import.waiting', { count: report.waiting, segmentFile })}`);
           if (report.sourceCopies > 0) say(`  ${t('import.sourceCopies', { count: report.sourceCopies })}`);
-          // The file as a shell argument, quoted when it needs to be.
-          const argument = /^[\w./@:+,-]+$/.test(report.file) ? report.file : `'${report.file.replace(/'/g, `'\\''`)}'`;
           // After --reviewed, importing again with it changes nothing: only the segment file itself can.
-          if (report.proposals + report.waiting > 0) say(`  ${t(options.reviewed === true ? 'import.acceptInFile' : 'import.accept', { segmentFile, file: argument })}`);
+          if (report.proposals + report.waiting > 0) say(`  ${t(options.reviewed === true ? 'import.acceptInFile' : 'import.accept', { segmentFile, file: shellArgument(report.file) })}`);
         } catch (error) {
           if (!(error instanceof HansaError) || error.code === 'interrupted') throw error;
           const where = shownPath(error.file ?? file, io.cwd);

@@ -365,7 +365,7 @@ async function extractInOrder(
   if (work.length === 0) return;
   const { extractFile, readSource } = await parsing();
   let next: FileRead | undefined = work[0] === undefined ? undefined : readSource(work[0].file, context);
-  const writing: Promise<FileOutcome>[] = [];
+  let writing: Promise<FileOutcome> | undefined;
   try {
     for (let i = 0; i < work.length; i++) {
       const item = work[i];
@@ -375,18 +375,15 @@ async function extractInOrder(
       next = following === undefined ? undefined : readSource(following.file, context);
       // A read that fails is reported when its turn comes, not before.
       next?.catch(() => undefined);
-      writing.push(extractFile(item.file, context, item.known, read));
-      const oldest = writing.length > writesInFlight ? writing.shift() : undefined;
-      if (oldest !== undefined) report(await oldest);
+      const current = extractFile(item.file, context, item.known, read);
+      if (writing !== undefined) report(await writing);
+      writing = current;
     }
   } finally {
-    // Every entry is complete before the manifest that names it is written.
-    for (const outcome of writing) report(await outcome);
+    // The last entry is complete before the manifest that names it is written.
+    if (writing !== undefined) report(await writing);
   }
 }
-
-/** Cache entries being written while the next file is parsed (see `extractInOrder`). */
-const writesInFlight = 1;
 
 const workerFile = fileURLToPath(new URL('./extract-worker.js', import.meta.url));
 
