@@ -80,13 +80,15 @@ export function readSource(file: string, context: ExtractContext): FileRead {
       const chunks: Buffer[] = [];
       let total = 0;
       for (;;) {
-        // Room for the whole file as stat saw it, and a little more to notice that it grew.
-        const chunk = Buffer.allocUnsafe(Math.min(Math.max(info.size - total, 0) + 65536, limit + 1 - total));
+        // Room for the whole file as stat saw it and one byte more: a short read is its end
+        // (one read a file), a full one means it grew, and the loop reads on.
+        const chunk = Buffer.allocUnsafe(Math.min(total < info.size ? info.size - total + 1 : 65536, limit + 1 - total));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
         chunks.push(chunk.subarray(0, bytesRead));
         total += bytesRead;
         if (total > limit) throw tooLarge(total);
+        if (bytesRead < chunk.length) break;
       }
       return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }];
     } finally {

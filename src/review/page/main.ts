@@ -1,0 +1,2 @@
+/** The review page's script (being written). */
+export {};
