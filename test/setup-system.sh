@@ -8,8 +8,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # pandoc: man pages to Markdown; manpages-pl: the corpus; libxml2-utils: xmllint;
 # gettext: msgfmt; translate-toolkit: pocount, pofilter, po2xliff and the other converters;
-# omegat: a real CAT tool for the round-trip tests (test/formats/omegat.test.ts).
-packages=(pandoc manpages-pl libxml2-utils gettext translate-toolkit omegat)
+# omegat: a real CAT tool for the round-trip tests (test/formats/omegat.test.ts);
+# chromium and fonts-dejavu-core: the review page's browser tests and screenshots
+# (test/review/browser.test.ts drives /usr/bin/chromium with playwright-core).
+packages=(pandoc manpages-pl libxml2-utils gettext translate-toolkit omegat chromium fonts-dejavu-core)
 is_installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }

@@ -4,6 +4,7 @@
  * never an error that stops a run. Entries are written with `writeFileAtomic`, so Hansa
  * itself never leaves half of one.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** What reading a cache entry found: its value, nothing, or something unusable. */
@@ -30,9 +31,28 @@ export async function readCacheFile<T>(file: string, schema: CacheCheck<T>): Pro
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+    return unreadable(error);
   }
+  return checkedEntry(text, schema);
+}
+
+/** `readCacheFile` without leaving the thread: for extraction, which waits for nothing else. */
+export function readCacheFileNow<T>(file: string, schema: CacheCheck<T>): CacheRead<T> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return unreadable(error);
+  }
+  return checkedEntry(text, schema);
+}
+
+function unreadable(error: unknown): CacheRead<never> {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+  return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+}
+
+function checkedEntry<T>(text: string, schema: CacheCheck<T>): CacheRead<T> {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,6 +3,7 @@
  * atomically (temporary name, then rename), so no reader ever sees half a file.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asIoError, InputError } from '../errors/index.js';
@@ -33,6 +34,26 @@ export async function removeStaleTemporaries(dir: string): Promise<number> {
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const written = await writeFileIfUnchanged(file, data, anyVersion);
   if (!written) throw new Error('unreachable: a write over any version is never refused');
+}
+
+/**
+ * `writeFileAtomic` without leaving the thread: for extraction, where the next file's parse
+ * waits for nothing else, and where awaiting each step of each write cost a fifth of the run.
+ */
+export function writeFileAtomicNow(file: string, data: string | Uint8Array): void {
+  const temporary = temporaryNameOf(file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The error that matters is the write's.
+    }
+    throw asIoError(error, file);
+  }
 }
 
 /** `writeFileIfUnchanged`'s expectation that accepts whatever is on disk. */
@@ -156,7 +177,7 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 }
 
 export { globMatcher, listFiles, realPathBelow, scanFiles, type FileListing, type RealPath, type SkippedLink } from './list.js';
-export { readCacheFile, type CacheCheck, type CacheRead } from './cache.js';
+export { readCacheFile, readCacheFileNow, type CacheCheck, type CacheRead } from './cache.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

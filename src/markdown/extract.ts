@@ -19,7 +19,7 @@
  * are one table; the units' offsets, which the merge relies on, are kept by that one walk.)
  */
 import { countWords } from './words.js';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, TableCell } from 'mdast';
 import { InputError } from '../errors/index.js';
 import { splitSentences } from '../segment/index.js';
@@ -498,10 +498,8 @@ function plainOf(tagged: string): string {
 
 
 function segmentId(tagged: string, kinds: readonly CodeKind[], role: SegmentRole): string {
-  return createHash('sha256')
-    .update(`${role}\u0000${kinds.join(',')}\u0000${tagged}`)
-    .digest('hex')
-    .slice(0, 20);
+  // The one-shot hash: a Hash object a segment cost more than the hashing itself.
+  return hash('sha256', `${role}\u0000${kinds.join(',')}\u0000${tagged}`, 'hex').slice(0, 20);
 }
 
 /**

@@ -3,10 +3,10 @@
  * extraction workers, so both do exactly the same work.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { HansaError, InputError, type ErrorCode } from '../errors/index.js';
-import { decodeUtf8, readCacheFile, writeFileAtomic, type CacheRead } from '../files/index.js';
+import { decodeUtf8, readCacheFileNow, writeFileAtomicNow, type CacheRead } from '../files/index.js';
 import { extractDocument, type ExtractedDocument, type MarkdownLimits } from '../markdown/index.js';
 import { wordSignature } from '../memory/signature.js';
 
@@ -59,63 +59,75 @@ export function cachedDocumentPath(context: Pick<ExtractContext, 'docsDir' | 'ke
   return path.join(context.docsDir, `${context.key.slice(0, 12)}-${hash}.json`);
 }
 
-/** A file's bytes and stat, read ahead of its turn. */
-export type FileRead = Promise<[Buffer, { size: number; mtimeMs: number; ctimeMs: number; ino: number }]>;
+/** A file's bytes, and its stat when it was read. */
+export type SourceRead = [Buffer, { size: number; mtimeMs: number; ctimeMs: number; ino: number }];
+
+/** A file's bytes and stat, being read. */
+export type FileRead = Promise<SourceRead>;
+
+/** `readSourceNow`, for callers that read while other work goes on (`hansa build`). */
+export function readSource(file: string, context: ExtractContext): FileRead {
+  return (async () => readSourceNow(file, context))();
+}
 
 /**
- * Start reading a file (so the next one can load while this one is parsed). A file over
- * `limits.maxFileBytes` is refused (`file_too_large`) without being read whole, also when it
- * grows while it is read or is no regular file.
+ * A file's bytes and stat. A file over `limits.maxFileBytes` is refused (`file_too_large`)
+ * without being read whole, also when it grows while it is read or is no regular file.
  */
-export function readSource(file: string, context: ExtractContext): FileRead {
+export function readSourceNow(file: string, context: ExtractContext): SourceRead {
   const absolute = path.join(context.root, file);
   const limit = context.limits.maxFileBytes;
   const tooLarge = (size: number): InputError =>
     new InputError('file_too_large', `${size} bytes, over the limit of ${limit} (limits.maxFileBytes)`, { file: `${context.displayRoot}/${file}`, data: { size, limit } });
-  return (async (): Promise<[Buffer, { size: number; mtimeMs: number; ctimeMs: number; ino: number }]> => {
-    const handle = await open(absolute, 'r');
-    try {
-      const info = await handle.stat();
-      if (info.size > limit) throw tooLarge(info.size);
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        // Room for the whole file as stat saw it and one byte more: a short read is its end
-        // (one read a file), a full one means it grew, and the loop reads on.
-        const chunk = Buffer.allocUnsafe(Math.min(total < info.size ? info.size - total + 1 : 65536, limit + 1 - total));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-        if (bytesRead === 0) break;
-        chunks.push(chunk.subarray(0, bytesRead));
-        total += bytesRead;
-        if (total > limit) throw tooLarge(total);
-        if (bytesRead < chunk.length) break;
-      }
-      return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }];
-    } finally {
-      await handle.close();
+  const descriptor = openSync(absolute, 'r');
+  try {
+    const info = fstatSync(descriptor);
+    if (info.size > limit) throw tooLarge(info.size);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      // Room for the whole file as stat saw it and one byte more: a short read of a regular
+      // file is its end (one read a file), a full one means it grew, and the loop reads on.
+      const chunk = Buffer.allocUnsafe(Math.min(total < info.size ? info.size - total + 1 : 65536, limit + 1 - total));
+      const bytesRead = readSync(descriptor, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooLarge(total);
+      if (bytesRead < chunk.length && info.isFile()) break;
     }
-  })();
+    return [chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks), { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }];
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** `extractFileNow` as a promise, for callers on the main thread's async paths. */
+export async function extractFile(file: string, context: ExtractContext, known?: string): Promise<FileOutcome> {
+  return extractFileNow(file, context, known);
 }
 
 /**
- * Read, decode, extract and cache one file; `known` is the hash the cache already holds
- * for it, `read` the file's bytes if already being read.
+ * Read, decode, extract and cache one file; `known` is the hash the cache already holds for
+ * it. Synchronous on purpose: the thread that extracts does nothing else meanwhile, and
+ * awaiting every step of every read and write (open, stat, read, close, mkdir, write,
+ * rename) cost a fifth of a cold run in event-loop turns and the garbage they leave.
  */
-export async function extractFile(file: string, context: ExtractContext, known?: string, read: FileRead = readSource(file, context)): Promise<FileOutcome> {
+export function extractFileNow(file: string, context: ExtractContext, known?: string): FileOutcome {
   const shown = `${context.displayRoot}/${file}`;
   try {
-    const [bytes, info] = await read;
+    const [bytes, info] = readSourceNow(file, context);
     const hash = createHash('sha256').update(bytes).digest('hex');
     const cached = cachedDocumentPath(context, hash);
     let damaged: { file: string; reason: string } | undefined;
     if (hash === known) {
-      const read = await readCachedSummary(cached, hash);
+      const read = readCachedSummary(cached, hash);
       if (read.status === 'hit') return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...read.value, parsed: false };
       if (read.status === 'damaged') damaged = { file: cached, reason: read.reason };
     }
     const source = decodeUtf8(bytes, shown);
     const document = extractDocument(source, { lang: context.lang, translatableKeys: context.translatableKeys, file: shown, sourceHash: hash, limits: context.limits });
-    await writeFileAtomic(cached, JSON.stringify(document));
+    writeFileAtomicNow(cached, JSON.stringify(document));
     // Made here, on the worker, while the sources are at hand: the main thread only stores it.
     const signature = wordSignature(document.segments.map((segment) => segment.source), context.lang) ?? null;
     return { file, ok: true, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, ...summarize(document), parsed: true, signature, ...(damaged === undefined ? {} : { damaged }) };
@@ -140,9 +152,9 @@ export function summarize(document: ExtractedDocument): { segments: number; word
  * `hash`: damaged when it is not JSON, is another source's, or cannot be summed up. (The
  * full shape is checked when the main thread loads it: `extract-cache.ts`.)
  */
-function readCachedSummary(file: string, hash: string): Promise<CacheRead<{ segments: number; words: number }>> {
+function readCachedSummary(file: string, hash: string): CacheRead<{ segments: number; words: number }> {
   const damaged = (path: string, message: string): { success: false; error: { issues: { path: string[]; message: string }[] } } => ({ success: false, error: { issues: [{ path: [path].filter(Boolean), message }] } });
-  return readCacheFile(file, {
+  return readCacheFileNow(file, {
     safeParse(value) {
       const document = value as ExtractedDocument | null;
       if (document?.sourceHash !== hash) return damaged('sourceHash', `expected ${hash}, found ${String(document?.sourceHash)}`);

@@ -1,11 +1,13 @@
-/** Worker thread: extracts the files the main thread hands it, one batch at a time. */
+/**
+ * Worker thread: extracts the files the main thread hands it, one batch at a time, one file
+ * after another (a worker does nothing else, so nothing is gained by interleaving them, and
+ * a batch in flight at once held every document of it).
+ */
 import { parentPort, workerData } from 'node:worker_threads';
-import { extractFile, type ExtractContext } from './extract-file.js';
+import { extractFileNow, type ExtractContext } from './extract-file.js';
 
 const context = workerData as ExtractContext;
 
 parentPort?.on('message', (batch: { files: readonly { file: string; known?: string }[] }) => {
-  void Promise.all(batch.files.map((item) => extractFile(item.file, context, item.known))).then((outcomes) => {
-    parentPort?.postMessage(outcomes);
-  });
+  parentPort?.postMessage(batch.files.map((item) => extractFileNow(item.file, context, item.known)));
 });
