@@ -14,13 +14,12 @@ import { Command, CommanderError, Option } from 'commander';
 import type { TFunction } from 'i18next';
 import type { HansaConfig } from '../config/index.js';
 import { HansaError, ImportRefusedError, InputError, asIoError, isErrnoError, type Finding, type ImportProblem } from '../errors/index.js';
-import type { CodeKind } from '../markdown/types.js';
-import type { CodeProblem } from '../pipeline/code-problems.js';
 import type { ExportFormat, ImportReport } from '../pipeline/exchange.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from '../pipeline/project.js';
 import type { LanguageStatus } from '../pipeline/status.js';
 import type { TranslateSummary } from '../pipeline/translate.js';
 import type { ProviderName } from '../providers/index.js';
+import { codeProblemText } from './code-problem-text.js';
 import { loadMessages, pickUiLanguage } from './messages.js';
 import { ProgressBar } from './progress.js';
 
@@ -47,7 +46,8 @@ const version = (JSON.parse(readFileSync(new URL('../../../package.json', import
 /** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const uiFlag = flagValue(argv, '--ui-lang');
-  const t = loadMessages(pickUiLanguage(uiFlag, io.env));
+  const uiLanguage = pickUiLanguage(uiFlag, io.env);
+  const t = loadMessages(uiLanguage);
   const color = io.stderr.isTTY === true && io.env['NO_COLOR'] === undefined;
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
   const fail = (error: unknown): number => {
@@ -442,6 +442,50 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       say(t('glossary.summary', { entries: glossary.entries.length, languages: glossary.languages.join(', ') }));
     });
 
+  program
+    .command('review')
+    .description(t('review.description'))
+    .option('--port <n>', t('review.port'))
+    .option('--to <langs>', t('review.to'))
+    .option('--reviewer <name>', t('review.reviewer'))
+    .action(async (options: { port?: string; to?: string; reviewer?: string }) => {
+      const loaded = await project();
+      const languages = options.to === undefined ? loaded.config.targetLanguages : await parseLanguages(options.to);
+      const port = Number(options.port ?? '0');
+      if (options.port?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new InputError('config_invalid', `--port ${options.port ?? ''}`, { data: { key: '--port', expected: 'a port number from 0 (any free port) to 65535' } });
+      }
+      const reviewer = options.reviewer?.trim();
+      // A name goes into every segment file it saves: one line of text, of a sensible length.
+      if (reviewer !== undefined && (reviewer === '' || reviewer.length > 200 || /\p{Cc}/u.test(reviewer))) {
+        throw new InputError('config_invalid', `--reviewer ${options.reviewer ?? ''}`, { data: { key: '--reviewer', expected: 'a name of 1 to 200 characters on one line' } });
+      }
+      const { startReviewServer } = await import('../review/server.js');
+      let server;
+      try {
+        server = await startReviewServer({ project: loaded, languages, uiLanguage, t, port, ...(reviewer === undefined ? {} : { reviewer }), onError: (error) => say(describeError(error, t, color, io.cwd)) });
+      } catch (error) {
+        if (isErrnoError(error) && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) {
+          throw new InputError('config_invalid', `--port ${port}`, { data: { key: '--port', expected: `a port this user may listen on (${port}: ${error.code})` } });
+        }
+        throw error;
+      }
+      say(t('review.listening', { url: server.url }));
+      if (program.opts<GlobalOptions>().json === true) io.stdout.write(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
+      // It serves until Ctrl-C or SIGTERM (SIGHUP: the terminal closed), then closes cleanly.
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        const names = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+        const stop = (name: NodeJS.Signals): void => {
+          for (const other of names) process.off(other, stop);
+          resolve(name);
+        };
+        for (const name of names) process.on(name, stop);
+      });
+      await server.close();
+      say(t('review.stopped'));
+      exitCode = exitCodeOf(signal);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -588,33 +632,6 @@ function importProblemText(problem: ImportProblem, t: TFunction): string {
     case 'code_mismatch':
       return problem.codes.length === 0 ? t('import.problem.codes') : problem.codes.map((code) => codeProblemText(code, t)).join('; ');
   }
-}
-
-/** One code problem, naming the code by its kind and what it shows: "the link around ‘Gdańskich Targów Pracy’ is missing". */
-function codeProblemText(problem: CodeProblem, t: TFunction): string {
-  switch (problem.problem) {
-    case 'missing':
-      return t('import.code.missing', { code: codeName(problem, t) });
-    case 'duplicated':
-      return t('import.code.duplicated', { code: codeName(problem, t), count: problem.count });
-    case 'added':
-      return t(problem.paired ? 'import.code.addedPair' : 'import.code.added', { id: problem.id });
-    case 'changed':
-      // Named as the source has it: the other form than the target's.
-      return t(problem.paired ? 'import.code.changedToPair' : 'import.code.changedToSingle', { code: codeName({ ...problem, paired: !problem.paired }, t) });
-    case 'unbalanced':
-      if (problem.id !== undefined) return t('import.code.unclosed', { code: codeName({ ...problem, paired: true }, t), id: problem.id });
-      return problem.after === undefined || problem.after === '' ? t('import.code.strayAtStart') : t('import.code.stray', { after: problem.after });
-    case 'unknown_markup':
-      return t('import.code.unknownMarkup', { markup: problem.markup });
-  }
-}
-
-/** A code as a translator sees it: "the link around ‘…’", "the image ‘logo.png’", "the line break". */
-function codeName(code: { readonly kind?: CodeKind; readonly text: string; readonly paired: boolean }, t: TFunction): string {
-  const kind = t(`import.code.kinds.${code.kind ?? 'unknown'}`);
-  if (code.text === '') return t('import.code.name', { kind });
-  return t('import.code.name', { kind, text: code.text, context: code.paired ? 'around' : 'named' });
 }
 
 export type { HansaConfig };

@@ -247,6 +247,13 @@ export const configSchema = z
       })
       .strict()
       .default({ files: ['glossary/**/*.{csv,tbx}'], ignoreDiacritics: false }),
+    review: z
+      .object({
+        /** The state an approval in the review page (`hansa review`) gives: `reviewed` or `final`. Default `reviewed`. */
+        approve: z.enum(['reviewed', 'final']).default('reviewed'),
+      })
+      .strict()
+      .default({ approve: 'reviewed' }),
     feed: z
       .object({
         /** Title of each language's JSON feed. Default `Hansa`. */

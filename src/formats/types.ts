@@ -83,6 +83,11 @@ export interface StoreSegment {
   readonly state: TranslationState;
   /** `mt:<provider>[:model]`, `tm:exact`, `tm:in-context`, `tm:fuzzy:<score>`, `human`, `locale`. */
   readonly origin?: string;
+  /**
+   * Who approved or last saved the target in the review page (`hansa review --reviewer`).
+   * It belongs to this very target: a run or import that replaces the target drops it.
+   */
+  readonly reviewer?: string;
   readonly suggestions?: readonly Suggestion[];
 }
 

@@ -52,7 +52,11 @@
  *    read as no target, and the writer writes such a target as none.
  * 5. Notes: a note about a segment has the id `<segment id>.n<k>`, a note about the unit
  *    `n<k>` (k counts the unit's notes); a note without a category reads with category ''.
- * 6. Suggestions: the Translation Candidates module, `ref="#<segment id>"`, `type` tm (mt
+ * 6. Reviewer: who saved a segment's target in the review page, in a unit-level Metadata
+ *    block, `<mda:metaGroup category="hansa:reviewer">` with one `<mda:meta type="<segment
+ *    id>">name</mda:meta>` per reviewed segment (XLIFF allows one `mda:metadata` per unit,
+ *    so the unit's segments share it). A name for a segment the unit lacks is dropped.
+ * 7. Suggestions: the Translation Candidates module, `ref="#<segment id>"`, `type` tm (mt
  *    for machine, other for a proposal), `subType` `hansa:previous|memory|machine|proposal`,
  *    `origin`, `similarity`, and in `mda:meta` items the state of a previous translation or
  *    proposal and, for a proposal, the `file` it was imported from and the `author` and
@@ -60,15 +64,15 @@
  *    to two decimals. Matches from other tools read as memory (machine for `type="mt"`)
  *    suggestions; a match whose `ref` names no segment of its unit is dropped. Codes in a
  *    match carry no kind or display (a suggestion has no code list).
- * 7. Whitespace: `xml:space="preserve"` on a source/target whose text has whitespace at
+ * 8. Whitespace: `xml:space="preserve"` on a source/target whose text has whitespace at
  *    either end, two in a row, or a tab or line end; always on ignorables (gaps, plain text).
  *    Without `preserve`, whitespace runs holding a line end are taken as a tool's formatting:
  *    dropped between tags and at the edges of an element's content, one space elsewhere.
- * 8. Tolerance: namespaces are resolved (default namespace, `xlf:` or any prefix), elements
+ * 9. Tolerance: namespaces are resolved (default namespace, `xlf:` or any prefix), elements
  *    and attributes of other namespaces are ignored wherever they are, units may sit in
  *    groups, attribute order and indentation do not matter, CDATA is text. Versions 2.0 and
  *    2.1 (namespace `…document:2.0`) and 2.2 (`…document:2.2`) are read.
- * 9. Errors: bad input is an `InputError` with the file and line: `segment_file_invalid`
+ * 10. Errors: bad input is an `InputError` with the file and line: `segment_file_invalid`
  *    from `readXliff2`, `import_invalid` from `readXliff2Import`; XML that is malformed or
  *    has a DTD fails in `parseXml` (`xml_invalid`, `xml_dtd_refused`). The writer refuses a
  *    store it could not read back (`segment_file_invalid`, without a file).
@@ -121,6 +125,9 @@ const versionsByNamespace: Readonly<Record<string, readonly string[]>> = {
   [xliff2Namespace]: ['2.0', '2.1'],
   [xliff22Namespace]: ['2.2'],
 };
+
+/** `category` of the unit-level metaGroup that names segments' reviewers. */
+const reviewerCategory = 'hansa:reviewer';
 
 /** Prefix of Hansa's values in `subState` and `subType`. */
 const hansaPrefix = 'hansa:';
@@ -192,6 +199,7 @@ function unitLines(unit: StoreUnit): string[] {
     matches.forEach(({ segment, suggestion }, index) => lines.push(...indent(matchLines(segment, suggestion, index + 1, taken), 4)));
     lines.push('  </mtc:matches>');
   }
+  lines.push(...indent(reviewerLines(segments), 2));
   if (unit.notes !== undefined && unit.notes.length > 0) {
     lines.push('  <notes>');
     unit.notes.forEach((note, index) => lines.push(`    ${noteXml(note, index + 1)}`));
@@ -267,6 +275,19 @@ function noteXml(note: StoreNote, index: number): string {
   if (!isNmtoken(id)) throw storeError(`a note is about segment "${note.segment ?? ''}", which is not an XML name token`);
   const category = note.category === '' ? '' : ` category="${escapeXmlAttribute(note.category)}"`;
   return `<note id="${id}"${category}>${escapeXmlText(note.text)}</note>`;
+}
+
+/** The unit's Metadata block naming the reviewer of each reviewed segment (principle 6); none when no segment has one. */
+function reviewerLines(segments: readonly StoreSegment[]): string[] {
+  const reviewed = segments.flatMap((segment) => (segment.reviewer === undefined ? [] : [[segment.id, segment.reviewer] as const]));
+  if (reviewed.length === 0) return [];
+  return [
+    '<mda:metadata>',
+    `  <mda:metaGroup category="${reviewerCategory}">`,
+    ...reviewed.map(([id, name]) => `    <mda:meta type="${escapeXmlAttribute(id)}">${escapeXmlText(name)}</mda:meta>`),
+    '  </mda:metaGroup>',
+    '</mda:metadata>',
+  ];
 }
 
 /** A Metadata module block holding Hansa's values, as `[type, value]` pairs in order. */
@@ -583,6 +604,7 @@ function readUnit(node: Node, context: Context): { unit: StoreUnit; read: ReadSe
   if (parts.length === 0 && context.strict) throw fail(context, node.element.line, `unit ${id} has no segments`);
   // An import takes targets only, so candidates from the translator's tool are not even read.
   const withSuggestions = context.strict ? attachSuggestions(node, context, read) : new Map<StoreSegment, StoreSegment>();
+  if (context.strict) attachReviewers(node, read, withSuggestions);
   const notes = readNotes(node, context);
   const name = node.element.attributes['name'];
   const unit: StoreUnit = {
@@ -663,6 +685,26 @@ function attachSuggestions(node: Node, context: Context, read: readonly ReadSegm
     }
   }
   return new Map([...found].map(([segment, suggestions]) => [segment, { ...segment, suggestions }]));
+}
+
+/** Reviewers named in the unit's Metadata block (principle 6), added to the segments (in `changed`, over earlier changes). */
+function attachReviewers(node: Node, read: readonly ReadSegment[], changed: Map<StoreSegment, StoreSegment>): void {
+  const isMeta = (child: Node, name: string): boolean => child.namespace === metadataNamespace && child.element.name === name;
+  const names = new Map<string, string>();
+  for (const metadata of childNodes(node).filter((child) => isMeta(child, 'metadata'))) {
+    for (const group of childNodes(metadata).filter((child) => isMeta(child, 'metaGroup') && child.element.attributes['category'] === reviewerCategory)) {
+      for (const meta of childNodes(group).filter((child) => isMeta(child, 'meta'))) {
+        const id = meta.element.attributes['type'];
+        const name = meta.element.text.trim();
+        if (id !== undefined && name !== '') names.set(id, name);
+      }
+    }
+  }
+  if (names.size === 0) return;
+  for (const { segment } of read) {
+    const reviewer = names.get(segment.id);
+    if (reviewer !== undefined) changed.set(segment, { ...(changed.get(segment) ?? segment), reviewer });
+  }
 }
 
 function readMatch(node: Node, context: Context, segmentId: string): Suggestion {

@@ -89,25 +89,23 @@ function overrideOf(entry: StoreSegment | undefined, id: string, overrides: Read
   return override === undefined ? undefined : { target: override.target, machine: override.origin.startsWith('mt:') };
 }
 
+/** What one translated article is made of: the document, its source text and what it publishes. */
+export interface ArticleInput {
+  readonly lang: string;
+  readonly file: string;
+  readonly sourcePath: string;
+  readonly document: ExtractedDocument;
+  readonly publication: Publication;
+}
+
 /**
- * Write one translated article below `outDir/<lang>/`, unless the file already holds exactly
- * these bytes (a rerun leaves no trace); returns its path, text and merge findings.
+ * The translated article's Markdown as `hansa build` writes it, made from `source` (the text
+ * `document` was extracted from), and the findings of the merge (translations left out).
+ * Writes nothing: the review page's preview shows it as it would be published now.
  */
-export async function writeArticle(
-  project: Project,
-  input: {
-    lang: string;
-    file: string;
-    sourcePath: string;
-    document: ExtractedDocument;
-    publication: Publication;
-    /** The source text `document` was extracted from (see `currentSource`); default: read now, and refused (`source_changed`) if it is not that text. */
-    source?: string;
-  },
-): Promise<{ output: string; absolute: string; text: string; written: boolean; findings: Finding[] }> {
+export function articleText(project: Project, input: ArticleInput & { readonly source: string }): { text: string; findings: Finding[] } {
   const { config } = project;
-  const source = input.source ?? (await verifiedSource(extractContext(project), input));
-  const { output, problems } = mergeArticle(source, input, {
+  const { output, problems } = mergeArticle(input.source, input, {
     frontmatter: translationFrontmatter({
       lang: input.lang,
       sourceLanguage: config.sourceLanguage,
@@ -127,7 +125,23 @@ export async function writeArticle(
     segment: input.document.segments[problem.segment]?.id ?? '',
     message: 'translation left out: its codes do not match the source',
   }));
-  const target = path.resolve(project.cwd, config.outDir, input.lang, input.file);
+  return { text: output, findings };
+}
+
+/**
+ * Write one translated article below `outDir/<lang>/`, unless the file already holds exactly
+ * these bytes (a rerun leaves no trace); returns its path, text and merge findings.
+ */
+export async function writeArticle(
+  project: Project,
+  input: ArticleInput & {
+    /** The source text `document` was extracted from (see `currentSource`); default: read now, and refused (`source_changed`) if it is not that text. */
+    source?: string;
+  },
+): Promise<{ output: string; absolute: string; text: string; written: boolean; findings: Finding[] }> {
+  const source = input.source ?? (await verifiedSource(extractContext(project), input));
+  const { text: output, findings } = articleText(project, { ...input, source });
+  const target = path.resolve(project.cwd, project.config.outDir, input.lang, input.file);
   const before = await readFile(target).catch(() => undefined);
   const written = before === undefined || !before.equals(Buffer.from(output));
   if (written) await writeFileAtomic(target, output);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { coversImports, memoryImportDir } from '../config/index.js';
 import { HansaError, ImportRefusedError, InputError, type Finding, type ImportProblem } from '../errors/index.js';
-import { globMatcher, writeFileAtomic, writeFileIfUnchanged } from '../files/index.js';
+import { globMatcher, writeFileAtomic } from '../files/index.js';
 import { decodeText } from '../files/text.js';
 import { plainText, readTarget } from '../markdown/tagged.js';
 import { isSourceCopy } from '../qa/checks.js';
@@ -28,9 +28,9 @@ import { readXliff2Import, writeXliff2 } from '../formats/xliff2.js';
 import { isHumanApproved, segmentsOf, stateRank, type ImportedFile, type ImportedTranslation, type SegmentFile, type StoreCode, type StoreSegment, type Suggestion, type TranslationState } from '../formats/types.js';
 import { codeProblemsOf, readableText, shortened } from './code-problems.js';
 import { cacheRoot, contentRoot, displayPath, type Project } from './project.js';
-import { filled, isOpen, updateSegments } from './store.js';
-import { retireSegments } from './retired.js';
-import { ioReporter, loadWorkspace, readWorkspaceFile, type WorkspaceFile } from './workspace.js';
+import { filled, isOpen, updateSegments, withoutReviewer } from './store.js';
+import { writeChanged } from './write-changed.js';
+import { ioReporter, loadWorkspace, type WorkspaceFile } from './workspace.js';
 
 export type ExportFormat = 'xliff2' | 'xliff12' | 'po' | 'tmx';
 
@@ -168,26 +168,6 @@ export async function importFile(project: Project, file: string, options: Import
   const held = new Set(imported.segmentIds ?? imported.translations.flatMap((translation) => (translation.id === undefined ? [] : [translation.id])));
   const coverage = { segmentsInFile: [...held].filter((id) => inDocument.has(id)).length, segmentsInDocument: inDocument.size };
   return { file: display, format: imported.format, lang, into: [target.display], imported: count, unchanged, keptReviewed: proposals + waiting, proposals, waiting, sourceCopies, ...coverage, document: target.sourcePath };
-}
-
-/**
- * Apply `change` to a segment file and write it when `worthWriting` says so, but never over a
- * version saved since it was read (a translator's CAT tool, the review page): then it is read
- * again and the change applied to that version (DESIGN §8.9). Translations whose source the
- * author removed since the last extract reach the memory first, or they would be lost.
- */
-async function writeChanged<T extends { file: SegmentFile }>(project: Project, target: WorkspaceFile, change: (file: WorkspaceFile) => T, worthWriting: (applied: T) => boolean): Promise<T> {
-  let current = target;
-  for (let attempt = 1; ; attempt += 1) {
-    const applied = change(current);
-    if (!worthWriting(applied)) return applied;
-    await retireSegments(project, current.lang, current.retired);
-    if (await writeFileIfUnchanged(current.absolute, writeXliff2(applied.file), current.bytes)) return applied;
-    if (attempt >= 5) {
-      throw new InputError('segment_file_changed', `${current.display} keeps changing on disk`, { file: current.display, data: { attempts: attempt } });
-    }
-    current = await readWorkspaceFile(project, current);
-  }
 }
 
 function readImported(text: string, display: string): ImportedFile {
@@ -332,7 +312,7 @@ export function applyTranslations(
       }
       if (!isOpen(segment)) return propose(segment, change);
       imported += 1;
-      return { ...withSuggestionOf(segment, segment.target, 'initial'), target: change.target, state: 'initial', origin: 'human' };
+      return { ...withoutReviewer(withSuggestionOf(segment, segment.target, 'initial')), target: change.target, state: 'initial', origin: 'human' };
     }
     const sameText = segment.target === change.target;
     if (sameText && (segment.state === change.state || stateRank(change.state) < stateRank(segment.state))) {
@@ -351,7 +331,9 @@ export function applyTranslations(
     // late) stays beside the new one: which is right is for a reviewer to say (DESIGN §8.7).
     // A reviewer's file has said it.
     const kept = !sameText && !byReviewer && segment.origin === 'human' ? withSuggestionOf(segment, segment.target, segment.state) : segment;
-    return withoutProposalOf({ ...kept, target: change.target, state: change.state, origin }, change.target);
+    // A reviewer named by the review page vouched for the text it saw, not for another one.
+    const vouched = sameText ? kept : withoutReviewer(kept);
+    return withoutProposalOf({ ...vouched, target: change.target, state: change.state, origin }, change.target);
   });
   return { file, imported, unchanged, proposals, waiting, sourceCopies };
 }

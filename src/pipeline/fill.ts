@@ -16,7 +16,7 @@ import type { ExtractedDocument, Segment } from '../markdown/types.js';
 import { checkSegment } from '../qa/checks.js';
 import { segmentTerms, type TermHit, type Terminology } from '../glossary/index.js';
 import type { SegmentFile, StoreNote, StoreSegment, Suggestion } from '../formats/types.js';
-import { filled, isOpen, segmentHash, updateSegments } from './store.js';
+import { filled, isOpen, segmentHash, updateSegments, withoutReviewer } from './store.js';
 
 /** What `annotate` needs of the run. */
 export interface AnnotateContext {
@@ -55,7 +55,7 @@ export function fillOpen(file: SegmentFile, accepted: ReadonlyMap<string, Accept
       const replaced = segment.target === undefined || segment.target === '' || (segment.suggestions ?? []).some((item) => item.target === segment.target)
         ? []
         : [{ kind: 'previous' as const, source: segment.source, target: segment.target, origin: segment.origin ?? 'locale', state: segment.state }];
-      return { ...segment, target: entry.target, ...(replaced.length === 0 ? {} : { suggestions: [...(segment.suggestions ?? []), ...replaced] }) };
+      return { ...withoutReviewer(segment), target: entry.target, ...(replaced.length === 0 ? {} : { suggestions: [...(segment.suggestions ?? []), ...replaced] }) };
     }
     if (!isOpen(segment)) return segment;
     if (entry !== undefined && entry.synthetic !== true) return filled(segment, entry);

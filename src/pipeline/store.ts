@@ -365,7 +365,7 @@ function suggestionSegment(holder: StoreSegment, suggestion: Suggestion): StoreS
 }
 
 /**
- * What a segment keeps from its earlier self: target, state, origin, suggestions; a proposal
+ * What a segment keeps from its earlier self: target, state, origin, reviewer, suggestions; a proposal
  * that is now the target (a reviewer took it in the segment file) has been accepted and goes.
  */
 function carried(before: StoreSegment): Partial<StoreSegment> {
@@ -374,6 +374,7 @@ function carried(before: StoreSegment): Partial<StoreSegment> {
     ...(before.target === undefined ? {} : { target: before.target }),
     state: before.state,
     ...(before.origin === undefined ? {} : { origin: before.origin }),
+    ...(before.reviewer === undefined ? {} : { reviewer: before.reviewer }),
     ...(suggestions.length === 0 ? {} : { suggestions }),
   };
 }
@@ -415,7 +416,12 @@ export function filled(segment: StoreSegment, translation: { target: string; ori
   const draft = segment.target;
   const keep = draft !== undefined && draft !== '' && draft !== segment.source && draft !== translation.target;
   const suggestions = keep ? [{ kind: 'previous' as const, source: segment.source, target: draft, origin: segment.origin ?? 'human', state: segment.state }, ...(segment.suggestions ?? [])] : segment.suggestions;
-  return { ...segment, target: translation.target, state: 'translated', origin: translation.origin, ...(suggestions === undefined || suggestions.length === 0 ? {} : { suggestions }) };
+  return { ...withoutReviewer(segment), target: translation.target, state: 'translated', origin: translation.origin, ...(suggestions === undefined || suggestions.length === 0 ? {} : { suggestions }) };
+}
+
+/** `segment` without a `reviewer`: whoever saved the target it had did not vouch for a new one. */
+export function withoutReviewer({ reviewer: _reviewer, ...segment }: StoreSegment): StoreSegment {
+  return segment;
 }
 
 /** A segment is publishable at `minState` when its state reaches it. */

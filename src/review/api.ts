@@ -26,7 +26,7 @@
  * - `GET  /api/preview?file=F&lang=L` → `Preview`
  * - `POST /api/check` `CheckRequest` → `CheckResult` (writes nothing)
  * - `POST /api/save` `SaveRequest` → 200 `SaveResult` | 409 `Conflict` | 422 `Refused`
- * - any error → `{ error: ErrorCode, message }` with 400/403/404/409/422/500
+ * - any error → `{ error: ErrorCode, message }` with 400/403/404/405/409/413/415/422/500/503
  */
 
 /** A run of text or an inline code, in order. */
@@ -234,7 +234,8 @@ export interface SaveResult {
   readonly segment: SegmentView;
 }
 
-export type ErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'conflict' | 'refused' | 'internal';
+/** `busy` (503): a run (`hansa translate` …) held the project lock for longer than a save waits; try again. */
+export type ErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'conflict' | 'refused' | 'busy' | 'internal';
 
 export interface ErrorBody {
   readonly error: ErrorCode;

@@ -148,6 +148,12 @@ async function main(): Promise<void> {
     await runProjectBench(root);
     return;
   }
+  // `npm run bench -- review` runs the review page's bench alone (./review.ts; needs chromium).
+  if (process.argv[2] === 'review') {
+    const { runReviewBench } = await import('./review.js');
+    await runReviewBench(root);
+    return;
+  }
   // `npm run bench -- memory` runs the translation memory part alone (./memory.ts).
   if (process.argv[2] === 'memory') {
     const { runMemoryBench } = await import('./memory.js');
