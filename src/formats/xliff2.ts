@@ -169,7 +169,16 @@ const matchMetaTypes = ['state', 'file', 'author', 'date'] as const;
  * in order of appearance, a target whose codes differ from its source's, a unit without
  * parts, or a state past `initial` without a target.
  */
-export function writeXliff2(file: SegmentFile): string {
+export interface Xliff2WriteOptions {
+  /**
+   * The lines of units already written, by unit object. A writer that saves one file again and
+   * again with one segment changed (the review page) keeps one, so each save serializes only
+   * the unit it changed (a unit's lines depend on the unit alone; units are never mutated).
+   */
+  readonly units?: WeakMap<StoreUnit, readonly string[]>;
+}
+
+export function writeXliff2(file: SegmentFile, options: Xliff2WriteOptions = {}): string {
   checkLanguage(file.sourceLanguage);
   checkLanguage(file.targetLanguage);
   checkUniqueIds(file);
@@ -180,11 +189,20 @@ export function writeXliff2(file: SegmentFile): string {
     `  <file id="f1" original="${escapeXmlAttribute(file.original)}" canResegment="no">`,
     ...(file.sourceHash === undefined ? [] : indent(metadataLines([['sourceHash', file.sourceHash]]), 4)),
     // A file needs at least one unit or group: a document with nothing to translate gets an empty group.
-    ...(file.units.length === 0 ? ['    <group id="empty"/>'] : file.units.flatMap((unit) => indent(unitLines(unit), 4))),
+    ...(file.units.length === 0 ? ['    <group id="empty"/>'] : file.units.flatMap((unit) => writtenUnit(unit, options.units))),
     '  </file>',
     '</xliff>',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** A unit's lines at the file's indentation, from `cache` when it has them. */
+function writtenUnit(unit: StoreUnit, cache: WeakMap<StoreUnit, readonly string[]> | undefined): readonly string[] {
+  const known = cache?.get(unit);
+  if (known !== undefined) return known;
+  const lines = indent(unitLines(unit), 4);
+  cache?.set(unit, lines);
+  return lines;
 }
 
 function unitLines(unit: StoreUnit): string[] {

@@ -397,7 +397,19 @@ function rankOf(segment: StoreSegment): number {
 export function updateSegments(file: SegmentFile, update: (segment: StoreSegment) => StoreSegment): SegmentFile {
   return {
     ...file,
-    units: file.units.map((unit) => ({ ...unit, parts: unit.parts.map((part): UnitPart => ('segment' in part ? { segment: update(part.segment) } : part)) })),
+    // A unit whose segments all come back as they were stays the same object, so a writer that
+    // keeps units it has written (`writeXliff2`'s `units`) serializes only those that changed.
+    units: file.units.map((unit) => {
+      let changed = false;
+      const parts = unit.parts.map((part): UnitPart => {
+        if (!('segment' in part)) return part;
+        const next = update(part.segment);
+        if (next === part.segment) return part;
+        changed = true;
+        return { segment: next };
+      });
+      return changed ? { ...unit, parts } : unit;
+    }),
   };
 }
 

@@ -12,7 +12,7 @@
 import { InputError } from '../errors/index.js';
 import { writeFileIfUnchanged } from '../files/index.js';
 import type { SegmentFile } from '../formats/types.js';
-import { writeXliff2 } from '../formats/xliff2.js';
+import { writeXliff2, type Xliff2WriteOptions } from '../formats/xliff2.js';
 import type { Project } from './project.js';
 import { retireSegments } from './retired.js';
 import { readWorkspaceFile, type WorkspaceFile } from './workspace.js';
@@ -30,17 +30,21 @@ export async function writeChanged<T extends { file: SegmentFile }>(
   target: WorkspaceFile,
   change: (file: WorkspaceFile) => T,
   worthWriting: (applied: T) => boolean,
-  /** Told of the file as written (the version the change applied to, what it made, the text now on disk), for a caller that keeps it. */
-  onWritten?: (written: { readonly version: WorkspaceFile; readonly applied: T; readonly text: string }) => void,
+  options: {
+    /** Told of the file as written (the version the change applied to, what it made, the text now on disk), for a caller that keeps it. */
+    readonly onWritten?: (written: { readonly version: WorkspaceFile; readonly applied: T; readonly text: string }) => void;
+    /** How the file is serialized (a long-running writer's cache of units). */
+    readonly xliff?: Xliff2WriteOptions;
+  } = {},
 ): Promise<T> {
   let current = target;
   for (let attempt = 1; ; attempt += 1) {
     const applied = change(current);
     if (!worthWriting(applied)) return applied;
     await retireSegments(project, current.lang, current.retired);
-    const text = writeXliff2(applied.file);
+    const text = writeXliff2(applied.file, options.xliff);
     if (await writeFileIfUnchanged(current.absolute, text, current.bytes)) {
-      onWritten?.({ version: current, applied, text });
+      options.onWritten?.({ version: current, applied, text });
       return applied;
     }
     if (attempt >= maxAttempts) {

@@ -86,7 +86,10 @@ export async function saveSegment(data: ReviewData, request: SaveRequest, option
       };
       return { file: updateSegments(current.current, (item) => (item.id === saved.id ? saved : item)), outcome: { kind: 'saved', segment: saved } };
     };
-    const applied = await writeChanged(project, workspace, apply, (result) => result.outcome.kind === 'saved', ({ version, applied: written, text }) => data.wrote(version, written.file, text));
+    const applied = await writeChanged(project, workspace, apply, (result) => result.outcome.kind === 'saved', {
+      onWritten: ({ version, applied: written, text }) => data.wrote(version, written.file, text),
+      xliff: { units: data.writtenUnits },
+    });
     const view = await data.viewer(request.lang);
     const { outcome } = applied;
     if (outcome.kind === 'refused') return { kind: 'refused', findings: (await data.check(outcome.segment, target, request.lang)).findings.filter((finding) => finding.severity === 'error' && (finding.check === 'codes' || finding.check === 'empty')) };

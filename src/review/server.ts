@@ -148,6 +148,8 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   });
   const address = server.address();
   port = typeof address === 'object' && address !== null ? address.port : 0;
+  // A glossary that cannot be read is reported by the first request that needs it.
+  void data.warm().catch(() => undefined);
   return {
     port,
     token,

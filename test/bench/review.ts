@@ -1,10 +1,10 @@
 /**
- * The review page's benchmark: an article of 1,000 segments, its Swedish segment file filled
- * by the `pseudo` provider, `hansa review` started as a user starts it.
+ * The review page's benchmark: an article of 1,000 segments, every segment of its Swedish
+ * segment file holding a machine-like draft, `hansa review` started as a user starts it.
  *
  *   npm run bench -- review
  *
- * 1. First load of the editor: a fresh browser context (nothing cached) opens the article's
+ * 1. First load of the editor (every segment with a draft target): a fresh browser context (nothing cached) opens the article's
  *    editor; timed from the navigation until the page says it has rendered
  *    (`body[data-ready="editor"]`). Debian's chromium through playwright-core, as the
  *    browser tests drive it. Best and median of 5.
@@ -12,7 +12,8 @@
  *    it (token, Origin, the version it loaded); timed from request to answer on loopback.
  *    The server writes the 1,000-segment XLIFF file atomically under the project lock each time.
  *
- * Targets (reported, never asserted): first load ≤ 1 s, a save ≤ 100 ms (median and slowest).
+ * Targets (reported, never asserted): first load ≤ 1 s (median), a save ≤ 100 ms (95th percentile;
+ * the median and the slowest are shown too).
  * The project lives in .cache/bench/review/ (nothing in the repo).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -21,7 +22,9 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ArticleView, Part, SaveRequest, SegmentView } from '../../src/review/api.js';
+import { readXliff2, writeXliff2 } from '../../src/formats/xliff2.js';
 import { extractDocument } from '../../src/markdown/index.js';
+import { updateSegments } from '../../src/pipeline/store.js';
 import { benchProject, markdownFiles, projectRoot } from './common.js';
 
 /** Segments the bench article has (at least). */
@@ -47,10 +50,11 @@ export async function runReviewBench(root = projectRoot()): Promise<void> {
     const saves = await timedSaves(server.url, server.token, 50);
     const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
     const ms = (value: number): string => `${value.toFixed(0)} ms`;
+    const percentile = (values: readonly number[], share: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * share) - 1)] ?? Number.NaN;
     const rows: Row[] = [
-      { label: 'article', value: `${segments} segments, Swedish filled by the pseudo provider` },
+      { label: 'article', value: `${segments} segments, each with a Swedish draft` },
       { label: 'editor first load (fresh context, best / median of 5)', value: `${ms(Math.min(...loads))} / ${ms(median(loads))} (runs ${loads.map((value) => value.toFixed(0)).join(', ')})`, target: '≤ 1000 ms', ok: median(loads) <= 1000 },
-      { label: 'save (50 segments, median / slowest)', value: `${ms(median(saves))} / ${ms(Math.max(...saves))}`, target: '≤ 100 ms', ok: Math.max(...saves) <= 100 },
+      { label: 'save (50 segments, median / 95th percentile / slowest)', value: `${ms(median(saves))} / ${ms(percentile(saves, 0.95))} / ${ms(Math.max(...saves))}`, target: '≤ 100 ms (95th)', ok: percentile(saves, 0.95) <= 100 },
     ];
     process.stdout.write(`Hansa review page bench\n${rows.map((row) => `${row.ok === undefined ? ' ' : row.ok ? '✓' : '✗'} ${row.label.padEnd(56)}  ${row.value.padEnd(48)}  ${row.target ?? ''}`.trimEnd()).join('\n')}\n`);
     await mkdir(path.join(root, '.cache', 'bench'), { recursive: true });
@@ -86,11 +90,22 @@ async function prepareProject(root: string, dir: string): Promise<number> {
   }
   await writeFile(path.join(dir, 'content', 'pl', article), `${blocks.join('\n\n')}\n`);
   await cp(path.join(root, 'glossary'), path.join(dir, 'glossary'), { recursive: true });
-  await writeFile(path.join(dir, 'hansa.config.json'), `${JSON.stringify({ sourceLanguage: 'pl', targetLanguages: [lang], providers: ['pseudo'] }, null, 2)}\n`);
-  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'hansa.js'), 'translate', '--to', lang], { cwd: dir, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`bench: hansa translate failed (${run.status}):\n${run.stderr}`);
+  await writeFile(path.join(dir, 'hansa.config.json'), `${JSON.stringify({ sourceLanguage: 'pl', targetLanguages: [lang] }, null, 2)}\n`);
+  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'hansa.js'), 'extract', '--to', lang], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`bench: hansa extract failed (${run.status}):\n${run.stderr}`);
+  // Every segment gets a machine-like draft (the pseudo provider's output is never stored), so
+  // the editor draws a target, chips included, in each row.
+  const segmentFile = path.join(dir, 'translations', lang, article.replace(/\.md$/, '.xlf'));
+  const stored = readXliff2(await readFile(segmentFile, 'utf8'), segmentFile);
+  const drafted = updateSegments(stored, (segment) => ({ ...segment, target: pseudoSwedish(segment.source), state: 'translated', origin: 'mt:bench' }));
+  await writeFile(segmentFile, writeXliff2(drafted));
   const extracted = extractDocument(await readFile(path.join(dir, 'content', 'pl', article), 'utf8'));
   return extracted.segments.length;
+}
+
+/** Tagged text with its vowels made Swedish-looking, tags and entities untouched. */
+function pseudoSwedish(tagged: string): string {
+  return tagged.replace(/<[^>]*>|&[a-z]+;|[aeo]/g, (found) => (found.length > 1 ? found : found === 'a' ? 'å' : found === 'e' ? 'ä' : 'ö'));
 }
 
 /** `hansa review` in `dir`, once it prints its URL. */
@@ -123,6 +138,9 @@ async function firstLoads(url: string, runs: number): Promise<number[]> {
       await page.goto(`${url}#/article/${lang}/${encodeURIComponent(article)}`);
       await page.locator('body[data-ready="editor"]').waitFor({ state: 'attached', timeout: 30_000 });
       times.push(performance.now() - start);
+      // The page's later requests (the preview) end before the next run starts, as they would
+      // for a reviewer opening one article: each run is a first load on an idle server.
+      await page.waitForLoadState('networkidle');
       const rows = await page.locator('[data-segment]').count();
       if (rows < articleSegments) throw new Error(`bench: the editor shows ${rows} segments, expected ${articleSegments} or more`);
       await context.close();
