@@ -61,7 +61,7 @@ export async function planOutputs(project: Project, lang: string, documents: rea
 /** Record an article the build wrote (or found with the same bytes). */
 export function recordBuilt(plan: BuildPlan, pair: BuildPair, written: { absolute: string; text: string; status: TranslationStatus }): void {
   if (plan.data.articles[pair.file] === undefined) {
-    plan.data.articles[pair.file] = { source: pair.hash, inputs: '', open: 0, counts: { segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 } };
+    plan.data.articles[pair.file] = { source: pair.hash, inputs: '', open: 0, counts: { segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0, translatedWords: 0, reviewedWords: 0, finalWords: 0 } };
   }
   recordOutput(plan, pair.file, written, pair.inputs);
 }

@@ -292,7 +292,7 @@ export function* contributionsInOrder(project: Project, plan: LanguagePlan, docu
 
 /** Per-state counts of a segment file, as `hansa status` shows them. */
 export function countsOf(file: SegmentFile): SegmentCounts {
-  const counts = { segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
+  const counts = { segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0, translatedWords: 0, reviewedWords: 0, finalWords: 0 };
   for (const segment of segmentsOf(file)) {
     const words = countWords(plainText(segment.source));
     counts.segments += 1;
@@ -301,9 +301,16 @@ export function countsOf(file: SegmentFile): SegmentCounts {
     if (segment.target === undefined || segment.target === '' || segment.state === 'initial') {
       counts.new += 1;
       counts.newWords += words;
-    } else if (segment.state === 'final') counts.final += 1;
-    else if (segment.state === 'reviewed') counts.reviewed += 1;
-    else counts.translated += 1;
+    } else if (segment.state === 'final') {
+      counts.final += 1;
+      counts.finalWords += words;
+    } else if (segment.state === 'reviewed') {
+      counts.reviewed += 1;
+      counts.reviewedWords += words;
+    } else {
+      counts.translated += 1;
+      counts.translatedWords += words;
+    }
   }
   return counts;
 }

@@ -42,22 +42,43 @@ export interface StatusReport {
   readonly warnings: readonly Finding[];
 }
 
+/** The counts of each article (path below the content folder) in one language. */
+export interface LanguageCounts {
+  readonly lang: string;
+  readonly articles: ReadonlyMap<string, SegmentCounts>;
+  /** Segment files counted from a lenient reading (see `LanguageStatus.unreadable`). */
+  readonly unreadable: readonly string[];
+}
+
+/** What `pairCounts` found. */
+export interface PairCounts {
+  readonly languages: readonly LanguageCounts[];
+  readonly errors: readonly Finding[];
+  /** Segment files that could not be read, by article and language. */
+  readonly refused: readonly RefusedFile[];
+  /** Warnings: links not followed, damaged cache entries rebuilt. */
+  readonly warnings: readonly Finding[];
+  /** The extraction's cached document of an article (for its title), read when asked. */
+  readonly articles: readonly string[];
+}
+
 /**
- * Count states over the segment files, as they stand against the current sources. A pair whose
- * source and segment file are what the project state recorded is counted from the state (its
- * file is not even read); any other is read and reconciled now. Nothing is written.
+ * Count states in every (article, language) pair, as the segment files stand against the
+ * current sources. A pair whose source and segment file are what the project state recorded
+ * is counted from the state (its file is not even read); any other is read and reconciled
+ * now. Nothing is written.
  */
-export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
+export async function pairCounts(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<PairCounts> {
   const extraction = await extractProject(project);
   const errors: Finding[] = [];
   errors.push(...failedExtractions(extraction));
   const documents = extraction.outcomes.flatMap((outcome) => (outcome.ok ? [outcome] : []));
   const key = stateKeyOf(project);
   const refused: RefusedFile[] = [];
-  const reports: LanguageStatus[] = [];
+  const results: LanguageCounts[] = [];
   for (const lang of languages) {
     const data = await readLanguageState(cacheRoot(project), lang, key);
-    const counts = { files: 0, segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
+    const articles = new Map<string, SegmentCounts>();
     const unreadable: string[] = [];
     const known = await mapLimited(documents, 32, async (outcome) => {
       const record = data.articles[outcome.file];
@@ -84,11 +105,24 @@ export async function projectStatus(project: Project, languages: readonly string
         if (file.isDecodedLeniently === true) unreadable.push(file.display);
         found = countsOf(file.current);
       }
+      articles.set(outcome.file, found);
+    }
+    results.push({ lang, articles, unreadable });
+  }
+  return { languages: results, errors, refused, warnings: [...extraction.findings], articles: documents.map((outcome) => outcome.file) };
+}
+
+/** Count states over the segment files per language (`pairCounts`, summed). Nothing is written. */
+export async function projectStatus(project: Project, languages: readonly string[] = project.config.targetLanguages): Promise<StatusReport> {
+  const counted = await pairCounts(project, languages);
+  const reports = counted.languages.map(({ lang, articles, unreadable }): LanguageStatus => {
+    const counts = { files: 0, segments: 0, words: 0, new: 0, translated: 0, reviewed: 0, final: 0, newWords: 0 };
+    for (const found of articles.values()) {
       counts.files += 1;
       for (const name of ['segments', 'words', 'new', 'translated', 'reviewed', 'final', 'newWords'] as const) counts[name] += found[name];
     }
     const percent = (part: number): number => (counts.segments === 0 ? 100 : Math.round((1000 * part) / counts.segments) / 10);
-    reports.push({ lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final), unreadable });
-  }
-  return { languages: reports, errors, warnings: [...extraction.findings] };
+    return { lang, ...counts, percentTranslated: percent(counts.segments - counts.new), percentReviewed: percent(counts.reviewed + counts.final), unreadable };
+  });
+  return { languages: reports, errors: counted.errors, warnings: counted.warnings };
 }

@@ -21,7 +21,7 @@ import { readCacheFile, writeFileAtomic } from '../files/index.js';
 import { fileStampSchema, type FileStamp } from './stamp.js';
 
 /** Bump when the shape or the meaning of an entry changes. */
-const stateVersion = 1;
+const stateVersion = 2;
 
 const countsSchema = z.object({
   segments: z.number(),
@@ -31,6 +31,9 @@ const countsSchema = z.object({
   reviewed: z.number(),
   final: z.number(),
   newWords: z.number(),
+  translatedWords: z.number(),
+  reviewedWords: z.number(),
+  finalWords: z.number(),
 });
 
 /** Per-state counts of one segment file, as `hansa status` shows them. */
@@ -145,7 +148,18 @@ function orderedArticle(article: ArticleState): ArticleState {
     inputs: article.inputs,
     ...(article.segments === undefined ? {} : { segments: orderedStamp(article.segments) }),
     open: article.open,
-    counts: { segments: counts.segments, words: counts.words, new: counts.new, translated: counts.translated, reviewed: counts.reviewed, final: counts.final, newWords: counts.newWords },
+    counts: {
+      segments: counts.segments,
+      words: counts.words,
+      new: counts.new,
+      translated: counts.translated,
+      reviewed: counts.reviewed,
+      final: counts.final,
+      newWords: counts.newWords,
+      translatedWords: counts.translatedWords,
+      reviewedWords: counts.reviewedWords,
+      finalWords: counts.finalWords,
+    },
     ...(output === undefined ? {} : { output: { inputs: output.inputs, stamp: orderedStamp(output.stamp), ...(output.status === undefined ? {} : { status: output.status }) } }),
   };
 }

@@ -171,7 +171,9 @@ describe('the server', () => {
     expect(answer.text).not.toMatch(/\bat .*\.js:\d+/);
     const overview = (await get(server, '/api/overview')).json as Overview;
     const row = overview.articles.find((item) => item.file === 'inne.md');
-    expect(Object.keys(row?.languages ?? {})).toEqual(['en']);
+    // Counted as `hansa status` counts it: every segment still to translate, and the problem named.
+    expect(Object.keys(row?.languages ?? {}).sort()).toEqual(['en', 'sv']);
+    expect(row?.languages['sv']?.new).toBe(row?.languages['sv']?.segments);
     expect(row?.problems?.[0]).toMatch(/^sv: /);
   });
 

@@ -10,7 +10,7 @@ const stamp = fc.record(
   { size: fc.nat(), mtimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }), ctimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }), ino: fc.nat(), hash, racy: fc.constant(true) },
   { requiredKeys: ['size', 'mtimeMs', 'ctimeMs', 'ino', 'hash'] },
 );
-const counts = fc.record({ segments: fc.nat(), words: fc.nat(), new: fc.nat(), translated: fc.nat(), reviewed: fc.nat(), final: fc.nat(), newWords: fc.nat() });
+const counts = fc.record({ segments: fc.nat(), words: fc.nat(), new: fc.nat(), translated: fc.nat(), reviewed: fc.nat(), final: fc.nat(), newWords: fc.nat(), translatedWords: fc.nat(), reviewedWords: fc.nat(), finalWords: fc.nat() });
 const article = fc.record(
   {
     source: hash,
@@ -25,7 +25,7 @@ const article = fc.record(
 const files = <T>(value: fc.Arbitrary<T>) => fc.dictionary(fc.stringMatching(/^[a-z]{1,3}\/[a-z]{1,4}\.md$/), value, { maxKeys: 4 });
 const state: fc.Arbitrary<LanguageStateData> = fc.record(
   {
-    version: fc.constant(1 as const),
+    version: fc.constant(2 as const),
     key: hash,
     articles: files(article),
     orphans: files(stamp),

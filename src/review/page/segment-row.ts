@@ -11,7 +11,7 @@
  */
 import type { FindingView, Part, SegmentView } from '../api.js';
 import { ApiError, check, save } from './api.js';
-import { renderParts, sameParts } from './chips.js';
+import { renderParts, repairParts, sameParts } from './chips.js';
 import { append, debounce, h, uniqueId } from './dom.js';
 import { t } from './i18n.js';
 import { stateBadge, stateClass } from './progress.js';
@@ -152,7 +152,15 @@ export class SegmentRow {
 
   /** Whether the target differs from what was last saved. */
   get isDirty(): boolean {
-    return !sameParts(this.editor.parts, this.#saved);
+    return !sameParts(this.editor.parts, this.#savedShown());
+  }
+
+  /**
+   * What was last saved as the editor shows it: with exactly the segment's codes, so that an
+   * untranslated segment (its chips only) or a stored target the editor repaired is not an edit.
+   */
+  #savedShown(): Part[] {
+    return repairParts(this.#saved, this.#segment.codes);
   }
 
   /** Whether the segment still needs a review. */
@@ -204,7 +212,7 @@ export class SegmentRow {
 
   async #save(approve: boolean, trigger: 'blur' | 'key' | 'button'): Promise<void> {
     const parts = this.editor.parts;
-    const unchanged = sameParts(parts, this.#saved);
+    const unchanged = sameParts(parts, this.#savedShown());
     if (!approve && unchanged) {
       if (trigger !== 'blur') announce(t('segment.unchanged', { n: this.number }));
       return;
