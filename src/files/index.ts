@@ -156,12 +156,17 @@ export async function writeStreamAtomic(file: string, produce: (sink: ByteSink) 
   }
 }
 
+const processTag = randomBytes(6).toString('hex');
+let temporaryCount = 0;
+
 /**
  * A temporary name beside `file`: its own name plus a random part, or, when that would pass
  * the 255 bytes a file name may have, a short hidden name (a long article name stays writable).
  */
 function temporaryNameOf(file: string): string {
-  const random = randomBytes(6).toString('hex');
+  // Unique to this process (a random part drawn once) and to this write (a counter): drawing
+  // random bytes for each of thousands of cache entries cost more than writing some of them.
+  const random = `${processTag}${(temporaryCount++).toString(36)}`;
   const named = `${path.basename(file)}.${random}${temporarySuffix}`;
   return path.join(path.dirname(file), Buffer.byteLength(named) <= 255 ? named : `.${random}${temporarySuffix}`);
 }

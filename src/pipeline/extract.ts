@@ -367,7 +367,7 @@ async function extractInOrder(
   for (const item of work) {
     if (stopped()) break;
     // A big article's tree is many times its size: it starts from a heap without the last
-    // files' garbage, or V8 lets both pile up (peak RSS 308–321 → ? MB on the bench corpus).
+    // files' garbage, or V8 lets both pile up (peak RSS 308–321 → 200–211 MB on the bench corpus).
     if ((item.size ?? 0) >= bigFileBytes) collectGarbage();
     report(extractFileNow(item.file, context, item.known));
     if (performance.now() - turn >= yieldEveryMs) {
