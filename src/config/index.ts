@@ -211,7 +211,7 @@ export const configSchema = z
       })
       .strict()
       .default({ translatable: ['title', 'description', 'summary', 'tags'] }),
-    /** Worker threads for extraction: a number from 1, or `auto` (one per core, at most 4). Default `auto`. */
+    /** Worker threads for extraction: a number from 1, or `auto` (one a core beside the main thread's, at most 4; one thread on two cores or fewer). Default `auto`. */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
     /**
      * What one source article may ask of Hansa; an article over a limit is refused with its

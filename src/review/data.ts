@@ -591,23 +591,6 @@ function addProgress(a: Progress, b: Progress): Progress {
   return sum;
 }
 
-/** Counts by state as `hansa status` has them: a draft in state `initial` is new. */
-export function progressOf(file: SegmentFile): Progress {
-  const counts = emptyProgress() as Record<keyof Progress, number>;
-  for (const segment of segmentsOf(file)) {
-    const words = countWords(plainText(segment.source));
-    counts.segments += 1;
-    counts.words += words;
-    if (segment.target === undefined || segment.target === '' || segment.state === 'initial') {
-      counts.new += 1;
-      counts.newWords += words;
-    } else {
-      counts[segment.state] += 1;
-      counts[`${segment.state}Words`] += words;
-    }
-  }
-  return counts;
-}
 
 /** Text for a search: lower case, without diacritics. */
 function folded(text: string): string {

@@ -55,28 +55,54 @@ export function wordDiff(before: string, after: string): DiffPart[] {
  * changes is one removal, then one addition.
  */
 function grouped(parts: readonly DiffPart[]): DiffPart[] {
-  const out: DiffPart[] = [];
-  let removed = '';
-  let added = '';
-  const flush = (): void => {
-    if (removed !== '') out.push({ op: 'removed', text: removed });
-    if (added !== '') out.push({ op: 'added', text: added });
-    removed = '';
-    added = '';
-  };
+  const out = new ChangeRuns();
   for (const [index, part] of parts.entries()) {
-    const between = part.op === 'same' && /^\s+$/.test(part.text) && (removed !== '' || added !== '') && parts[index + 1] !== undefined && parts[index + 1]?.op !== 'same';
-    if (part.op === 'same' && !between) {
-      flush();
-      out.push(part);
-    } else if (part.op === 'same') {
-      removed += part.text;
-      added += part.text;
-    } else if (part.op === 'removed') removed += part.text;
-    else added += part.text;
+    const between = part.op === 'same' && /^\s+$/.test(part.text) && out.open && parts[index + 1] !== undefined && parts[index + 1]?.op !== 'same';
+    if (part.op === 'same' && !between) out.same(part.text);
+    else if (part.op === 'same') {
+      out.remove(part.text);
+      out.add(part.text);
+    } else if (part.op === 'removed') out.remove(part.text);
+    else out.add(part.text);
   }
-  flush();
-  return out;
+  return out.finish();
+}
+
+/** Diff parts as they are made: removed and added text gathered until the next kept text, then one removal and one addition. */
+class ChangeRuns {
+  readonly #out: DiffPart[] = [];
+  #removed = '';
+  #added = '';
+
+  /** A change is being gathered. */
+  get open(): boolean {
+    return this.#removed !== '' || this.#added !== '';
+  }
+
+  same(text: string): void {
+    this.#flush();
+    this.#out.push({ op: 'same', text });
+  }
+
+  remove(text: string): void {
+    this.#removed += text;
+  }
+
+  add(text: string): void {
+    this.#added += text;
+  }
+
+  finish(): DiffPart[] {
+    this.#flush();
+    return this.#out;
+  }
+
+  #flush(): void {
+    if (this.#removed !== '') this.#out.push({ op: 'removed', text: this.#removed });
+    if (this.#added !== '') this.#out.push({ op: 'added', text: this.#added });
+    this.#removed = '';
+    this.#added = '';
+  }
 }
 
 /** The diff of two token lists with nothing in common at either end. */
@@ -95,31 +121,21 @@ function middleDiff(a: readonly string[], b: readonly string[]): DiffPart[] {
       lengths[i * width + j] = a[i] === b[j] ? (lengths[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(lengths[(i + 1) * width + j] ?? 0, lengths[i * width + j + 1] ?? 0);
     }
   }
-  const out: DiffPart[] = [];
-  let removed = '';
-  let added = '';
-  const flush = (): void => {
-    if (removed !== '') out.push({ op: 'removed', text: removed });
-    if (added !== '') out.push({ op: 'added', text: added });
-    removed = '';
-    added = '';
-  };
+  const out = new ChangeRuns();
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
-      flush();
-      out.push({ op: 'same', text: a[i] ?? '' });
+      out.same(a[i] ?? '');
       i += 1;
       j += 1;
     } else if (j >= b.length || (i < a.length && (lengths[(i + 1) * width + j] ?? 0) >= (lengths[i * width + j + 1] ?? 0))) {
-      removed += a[i] ?? '';
+      out.remove(a[i] ?? '');
       i += 1;
     } else {
-      added += b[j] ?? '';
+      out.add(b[j] ?? '');
       j += 1;
     }
   }
-  flush();
-  return out;
+  return out.finish();
 }

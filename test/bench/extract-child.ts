@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config/index.js';
 import { parseMarkdown } from '../../src/markdown/index.js';
-import { extractProject, type ExtractRun } from '../../src/pipeline/extract.js';
+import { autoWorkers, extractProject, type ExtractRun } from '../../src/pipeline/extract.js';
 import { benchProject, markdownFiles, type ChildResult } from './common.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const project = { cwd, config };
   const contentDir = path.join(cwd, config.contentDir.replaceAll('{lang}', config.sourceLanguage));
   const files = await markdownFiles(contentDir);
-  const autoWorkers = config.workers === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : config.workers;
+  const autoWorkerCount = config.workers === 'auto' ? autoWorkers(availableParallelism()) : config.workers;
 
   const bytesOf = async (): Promise<number> => {
     let total = 0;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       await rm(path.join(cwd, '.hansa'), { recursive: true, force: true });
       const workers = mode === 'cold-1' ? 1 : undefined;
       const { seconds, run } = await extract(workers);
-      result = { mode, seconds, runs: [seconds], files: files.length, bytes: await bytesOf(), workers: workers ?? autoWorkers, ...summary(run) };
+      result = { mode, seconds, runs: [seconds], files: files.length, bytes: await bytesOf(), workers: workers ?? autoWorkerCount, ...summary(run) };
       break;
     }
     case 'warm': {
