@@ -3,8 +3,8 @@
  * atomically (temporary name, then rename), so no reader ever sees half a file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asIoError, InputError } from '../errors/index.js';
 
@@ -64,19 +64,26 @@ export const anyVersion = Symbol('any version');
  * it was read; `undefined`: it must not exist). Returns false, writing nothing, when somebody
  * changed it since: the caller re-reads, reconciles and tries again, so a person's save made
  * during a run is never replaced by the run's older view (DESIGN §8.9). The comparison is
- * made after the temporary file is complete, right before the rename, which keeps the window
- * in which a save can still be lost to the time of one read and one rename.
+ * made after the temporary file is complete, right before the rename and on this thread with
+ * it, which keeps the window in which a save can still be lost to the time of one read.
  */
 export async function writeFileIfUnchanged(file: string, data: string | Uint8Array, expected: Uint8Array | undefined | typeof anyVersion): Promise<boolean> {
   const temporary = temporaryNameOf(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temporary, data);
-    if (expected !== anyVersion && !sameBytes(await readFile(file).catch(absentAsUndefined), expected)) {
+    if (expected === anyVersion) {
+      await rename(temporary, file);
+      return true;
+    }
+    // The check and the rename back to back on this thread: awaited, they were apart by
+    // whatever else the run did meanwhile (tens of milliseconds on a busy machine, and a
+    // translator's save landing then was lost); now by the time of one read of the file.
+    if (!sameBytes(readCurrentNow(file), expected)) {
       await rm(temporary, { force: true });
       return false;
     }
-    await rename(temporary, file);
+    renameSync(temporary, file);
     return true;
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
@@ -169,6 +176,15 @@ function temporaryNameOf(file: string): string {
   const random = `${processTag}${(temporaryCount++).toString(36)}`;
   const named = `${path.basename(file)}.${random}${temporarySuffix}`;
   return path.join(path.dirname(file), Buffer.byteLength(named) <= 255 ? named : `.${random}${temporarySuffix}`);
+}
+
+/** The bytes of `file` now, `undefined` when there is none. */
+function readCurrentNow(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    return absentAsUndefined(error);
+  }
 }
 
 function absentAsUndefined(error: unknown): undefined {
