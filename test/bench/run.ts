@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   // (start-up, module loading and JIT warm-up included on both sides), best of several
   // processes, since this shared 2-core machine's timings swing by ±20 %.
   const parse = bestOf('parse', 3);
-  const cold1 = bestOf('cold-1', 2);
+  const cold1 = bestOf('cold-1', 3); // as many fresh processes as the parse it is compared with
   const coldN = bestOf('cold-auto', 2);
   const warm = runChild('warm');
   const change = runChild('change');
