@@ -187,12 +187,14 @@ function readCurrentNow(file: string): Buffer | undefined {
   }
 }
 
-function absentAsUndefined(error: unknown): undefined {
+/** A read's error as `undefined` when the file is not there; any other error is thrown again. */
+export function absentAsUndefined(error: unknown): undefined {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
   throw error;
 }
 
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+/** The same bytes, or both absent. */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

@@ -58,7 +58,7 @@ export interface PairCounts {
   readonly refused: readonly RefusedFile[];
   /** Warnings: links not followed, damaged cache entries rebuilt. */
   readonly warnings: readonly Finding[];
-  /** The extraction's cached document of an article (for its title), read when asked. */
+  /** Every article extracted without error (paths below the content folder), in path order. */
   readonly articles: readonly string[];
 }
 

@@ -19,10 +19,10 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TFunction } from 'i18next';
 import { HansaError, asIoError } from '../errors/index.js';
-import { globMatcher, scanFiles } from '../files/index.js';
+import { absentAsUndefined, globMatcher, sameBytes, scanFiles } from '../files/index.js';
 import { segmentsOf, type SegmentFile, type StoreSegment, type StoreUnit, type Suggestion } from '../formats/types.js';
 import { readXliff2, writeXliff2 } from '../formats/xliff2.js';
-import { TerminologyChecker, loadTerminology, termsIn, type TermHit, type Terminology } from '../glossary/index.js';
+import { TerminologyChecker, loadTerminology, stripDiacritics, termsIn, type TermHit, type Terminology } from '../glossary/index.js';
 import { countWords } from '../markdown/words.js';
 import { parseTagged, plainText } from '../markdown/tagged.js';
 import { readFrontmatter } from '../markdown/frontmatter.js';
@@ -534,15 +534,6 @@ export function versionOf(segment: StoreSegment): string {
     .slice(0, 22);
 }
 
-function absentAsUndefined(error: unknown): undefined {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-  throw error;
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
-}
-
 /** The article's title: its frontmatter `title`, else its file name. */
 function titleOf(file: string, document: ExtractedDocument): string {
   const title = document.meta['title'];
@@ -592,7 +583,7 @@ function addProgress(a: Progress, b: Progress): Progress {
 }
 
 
-/** Text for a search: lower case, without diacritics. */
+/** Text for a search: lower case, without diacritics (the glossary's folding). */
 function folded(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l');
+  return stripDiacritics(text.toLowerCase());
 }

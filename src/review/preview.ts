@@ -23,7 +23,8 @@ import { visit } from 'unist-util-visit';
 import { HansaError } from '../errors/index.js';
 import { articleText, currentSource, publication } from '../pipeline/build.js';
 import { extractContext } from '../pipeline/extract.js';
-import { readSegmentFile } from '../pipeline/store.js';
+import { displayPath } from '../pipeline/project.js';
+import { readSegmentFile, segmentFilePath } from '../pipeline/store.js';
 import type { Preview } from './api.js';
 import { ReviewError, type ReviewData } from './data.js';
 
@@ -62,11 +63,12 @@ export async function articlePreview(data: ReviewData, file: string, lang: strin
   data.checkLanguage(lang);
   const { project } = data;
   const { document: extracted, sourcePath } = await data.document(file);
-  const workspace = await data.workspaceFile(file, lang);
+  // The segment file as `hansa build` reads it: as stored, not reconciled.
+  const absolute = segmentFilePath(project, lang, file);
   try {
     // The source as it is on disk now: the merge splices at offsets that fit only those bytes.
     const { document, source } = await currentSource(extractContext(project), { file, sourcePath, document: extracted });
-    const stored = await readSegmentFile(workspace.absolute, workspace.display);
+    const stored = await readSegmentFile(absolute, displayPath(project, absolute));
     const chosen = publication(document, stored, project.config.build);
     const { text } = articleText(project, { lang, file, sourcePath, document, publication: chosen, source });
     return { html: renderPreviewHtml(text), translationStatus: chosen.status };

@@ -289,10 +289,6 @@ export function setSelection(root: HTMLElement, start: number, end = start): voi
   selection.addRange(range);
 }
 
-/** The plain text of parts (codes left out). */
-export function plainText(parts: readonly Part[]): string {
-  return parts.map((part) => (isCode(part) ? '' : part.text)).join('');
-}
 
 /** Whether two part arrays are the same. */
 export function sameParts(a: readonly Part[], b: readonly Part[]): boolean {

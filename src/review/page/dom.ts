@@ -40,10 +40,6 @@ export function append(parent: Node, children: readonly Child[]): void {
   }
 }
 
-/** Remove every child of an element. */
-export function clear(el: Element): void {
-  el.replaceChildren();
-}
 
 /** Call `fn` once no call has come for `ms` milliseconds; `flush` runs a pending call now. */
 export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): {
@@ -81,4 +77,9 @@ let uid = 0;
 export function uniqueId(prefix: string): string {
   uid += 1;
   return `${prefix}-${uid}`;
+}
+
+/** What an error says, for a message to the reviewer. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

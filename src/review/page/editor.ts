@@ -12,7 +12,7 @@
 import type { ArticleView, Part, Session } from '../api.js';
 import { getArticle } from './api.js';
 import { h } from './dom.js';
-import { formatPercent, languageName, t } from './i18n.js';
+import { formatPercent, languageName, sourceLanguage, t } from './i18n.js';
 import { PreviewPanel } from './preview.js';
 import { legend, progressOf, progressSentence, reviewedShare, stackedBar } from './progress.js';
 import { SegmentRow, type RowContext } from './segment-row.js';
@@ -106,7 +106,7 @@ export class EditorView {
         'div',
         { class: 'seg-columns', 'aria-hidden': 'true' },
         h('span', {}, '#'),
-        h('span', {}, t('editor.sourceColumn', { lang: languageName('pl') })),
+        h('span', {}, t('editor.sourceColumn', { lang: languageName(sourceLanguage()) })),
         h('span', {}, t('editor.targetColumn', { lang: targetName })),
       ),
       h('div', { class: 'seg-list' }, fragment),

@@ -51,6 +51,18 @@ export function setUiLanguage(lng: UiLanguage): void {
   }
 }
 
+let source = 'pl';
+
+/** Set the project's source language (the session's), for the `lang` of source texts. */
+export function setSourceLanguage(lang: string): void {
+  source = lang;
+}
+
+/** The project's source language, for the `lang` attribute of source texts. */
+export function sourceLanguage(): string {
+  return source;
+}
+
 /** The current interface language. */
 export function uiLanguage(): UiLanguage {
   return i18next.language === 'pl' ? 'pl' : 'en';

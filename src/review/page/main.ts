@@ -9,9 +9,9 @@
  */
 import type { ArticleView, Overview, Session } from '../api.js';
 import { getArticle, getOverview, getSession } from './api.js';
-import { h } from './dom.js';
+import { h, messageOf } from './dom.js';
 import { EditorView } from './editor.js';
-import { initI18n, setUiLanguage, t, uiLanguage, uiLanguages, type UiLanguage } from './i18n.js';
+import { initI18n, setSourceLanguage, setUiLanguage, t, uiLanguage, uiLanguages, type UiLanguage } from './i18n.js';
 import { OverviewView } from './overview.js';
 import { type Route, overviewHref, parseRoute } from './router.js';
 import { announce, liveRegion } from './status.js';
@@ -44,10 +44,11 @@ async function start(): Promise<void> {
     initI18n(navigator.language.startsWith('pl') ? 'pl' : 'en');
     skip.textContent = t('app.skip');
     renderHeader();
-    showError(t('app.noSession', { message: error instanceof Error ? error.message : String(error) }));
+    showError(t('app.noSession', { message: messageOf(error) }));
     return;
   }
   initI18n(session.uiLanguage);
+  setSourceLanguage(session.sourceLanguage);
   skip.textContent = t('app.skip');
   renderHeader();
   window.addEventListener('hashchange', () => void route());
@@ -105,6 +106,8 @@ async function route(): Promise<void> {
   delete document.body.dataset.ready;
   currentRoute = next;
   main.setAttribute('aria-busy', 'true');
+  // The view shown is gone: coming back to it before the next one loads must load it anew.
+  current = undefined;
   main.replaceChildren(h('p', { class: 'loading' }, t('app.loading')));
   const pre = prefetch;
   prefetch = undefined;
@@ -119,7 +122,7 @@ async function route(): Promise<void> {
     current = undefined;
     main.removeAttribute('aria-busy');
     renderHeader();
-    showError(t('app.loadFailed', { message: error instanceof Error ? error.message : String(error) }));
+    showError(t('app.loadFailed', { message: messageOf(error) }));
     return;
   }
   if (ticket !== generation) return;

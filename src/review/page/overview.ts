@@ -7,9 +7,9 @@
  * 2. The search is debounced and cancels the request it supersedes.
  */
 import type { ArticleRow, Overview, Progress, SearchResult } from '../api.js';
-import { ApiError, getOverview, search } from './api.js';
-import { append, debounce, h } from './dom.js';
-import { formatNumber, formatPercent, languageName, t } from './i18n.js';
+import { getOverview, search } from './api.js';
+import { append, debounce, h, messageOf } from './dom.js';
+import { formatNumber, formatPercent, languageName, sourceLanguage, t } from './i18n.js';
 import { countsOf, legend, progressSentence, reviewedShare, stackedBar, stateOrder, stateClass } from './progress.js';
 import { editorHref } from './router.js';
 
@@ -107,7 +107,8 @@ export class OverviewView {
       ),
     );
     renderTable();
-    if (filters.query.trim()) runSearch.flush();
+    // A query kept from before (back to the overview, another interface language) is run again.
+    if (filters.query.trim()) void this.#search(filters.query.trim(), results);
   }
 
   async #search(query: string, results: HTMLElement): Promise<void> {
@@ -123,7 +124,7 @@ export class OverviewView {
       result = await search(query, filters.lang || undefined, abort.signal);
     } catch (error) {
       if (abort.signal.aborted) return;
-      results.replaceChildren(h('p', { class: 'error-text' }, t('overview.searchFailed', { message: error instanceof ApiError || error instanceof Error ? error.message : String(error) })));
+      results.replaceChildren(h('p', { class: 'error-text' }, t('overview.searchFailed', { message: messageOf(error) })));
       return;
     }
     if (abort.signal.aborted) return;
@@ -138,7 +139,7 @@ export class OverviewView {
             'a',
             { href: editorHref(hit.lang, hit.file, hit.segment), class: 'hit' },
             h('span', { class: 'hit-where', title: hit.file }, h('span', { class: 'lang-code' }, hit.lang), ' ', hit.file),
-            h('span', { class: 'hit-source', lang: 'pl' }, ...highlight(hit.source, query)),
+            h('span', { class: 'hit-source', lang: sourceLanguage() }, ...highlight(hit.source, query)),
             hit.target ? h('span', { class: 'hit-target', lang: hit.lang }, ...highlight(hit.target, query)) : h('span', { class: 'hit-target hit-none' }, t('overview.noTarget')),
           ),
         ),

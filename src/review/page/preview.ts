@@ -5,7 +5,7 @@
  * the page that assigns `innerHTML`, and only that sanitized HTML.
  */
 import { getPreview } from './api.js';
-import { debounce, h } from './dom.js';
+import { debounce, h, messageOf } from './dom.js';
 import { t } from './i18n.js';
 
 /** The preview panel of one article in one language. */
@@ -67,7 +67,7 @@ export class PreviewPanel {
       this.#stale = false;
     } catch (error) {
       if (ticket !== this.#loading) return;
-      this.#body.replaceChildren(h('p', { class: 'error-text' }, t('preview.failed', { message: error instanceof Error ? error.message : String(error) })));
+      this.#body.replaceChildren(h('p', { class: 'error-text' }, t('preview.failed', { message: messageOf(error) })));
     } finally {
       if (ticket === this.#loading) this.element.removeAttribute('aria-busy');
     }

@@ -12,8 +12,8 @@
 import type { FindingView, Part, SegmentView } from '../api.js';
 import { ApiError, check, save } from './api.js';
 import { renderParts, repairParts, sameParts } from './chips.js';
-import { append, debounce, h, uniqueId } from './dom.js';
-import { t } from './i18n.js';
+import { append, debounce, h, messageOf, uniqueId } from './dom.js';
+import { sourceLanguage, t } from './i18n.js';
 import { stateBadge, stateClass } from './progress.js';
 import { announce } from './status.js';
 import { renderSuggestions } from './suggestions.js';
@@ -67,7 +67,7 @@ export class SegmentRow {
     const lang = context.lang;
 
     this.#meta = h('div', { class: 'seg-meta' });
-    const source = h('div', { class: 'seg-source', lang: 'pl' });
+    const source = h('div', { class: 'seg-source', lang: sourceLanguage() });
     renderSource(source, segment.source, segment.codes, segment.terms);
 
     const target = h('div', {
@@ -120,7 +120,8 @@ export class SegmentRow {
     if (target && this.editor.element.contains(target)) {
       this.editor.handleEvent(event);
       if (event.type === 'keydown') this.#keydown(event as KeyboardEvent);
-      else if (event.type === 'focusout' && this.isDirty) void this.save(false, 'blur');
+      // Focus moving to the row's own Save or Approve: that button saves, once.
+      else if (event.type === 'focusout' && this.isDirty && !this.element.contains((event as FocusEvent).relatedTarget as Node | null)) void this.save(false, 'blur');
       return;
     }
     if (event.type === 'click' && target instanceof Element) {
@@ -379,7 +380,3 @@ function unitLabel(name: string): string {
   return t(`unit.${name.replace(/\.\d+$/, '').replace(/\./g, ' ')}`, { defaultValue: name });
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}

@@ -9,7 +9,7 @@
 import type { CodeView, DiffPart, Part, SuggestionView } from '../api.js';
 import { renderParts } from './chips.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { sourceLanguage, t } from './i18n.js';
 
 /** The list of suggestions, or null when there are none. */
 export function renderSuggestions(
@@ -58,5 +58,5 @@ export function renderDiff(diff: readonly DiffPart[]): HTMLElement {
     else if (part.op === 'added') body.append(h('ins', {}, part.text));
     else body.append(h('del', {}, part.text));
   }
-  return h('div', { class: 'sugg-diff', lang: 'pl' }, h('span', { class: 'sugg-diff-label' }, t('suggestion.diff')), ' ', body);
+  return h('div', { class: 'sugg-diff', lang: sourceLanguage() }, h('span', { class: 'sugg-diff-label' }, t('suggestion.diff')), ' ', body);
 }

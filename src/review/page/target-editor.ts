@@ -114,7 +114,7 @@ export class TargetEditor {
   moveChip(direction: -1 | 1): boolean {
     const items = toItems(this.parts);
     const caret = selectionOffsets(this.element)?.start ?? 0;
-    let index = typeof items[caret] === 'object' ? caret : typeof items[caret - 1] === 'object' ? caret - 1 : -1;
+    const index = typeof items[caret] === 'object' ? caret : typeof items[caret - 1] === 'object' ? caret - 1 : -1;
     if (index < 0) return false;
     const [chip] = items.splice(index, 1);
     if (chip === undefined) return false;
@@ -135,25 +135,25 @@ export class TargetEditor {
       return false;
     }
     items.splice(target, 0, chip);
-    index = target;
-    this.#commit(items, index);
+    this.#commit(items, target);
     return true;
   }
 
   /** Undo the last change; true when there was one. */
   undo(): boolean {
-    const snapshot = this.#undo.pop();
-    if (!snapshot) return false;
-    this.#redo.push(this.#current());
-    this.#restore(snapshot);
-    return true;
+    return this.#step(this.#undo, this.#redo);
   }
 
   /** Redo the last undone change; true when there was one. */
   redo(): boolean {
-    const snapshot = this.#redo.pop();
+    return this.#step(this.#redo, this.#undo);
+  }
+
+  /** Go back to the last snapshot of `from`, keeping the text now in `to`. */
+  #step(from: Snapshot[], to: Snapshot[]): boolean {
+    const snapshot = from.pop();
     if (!snapshot) return false;
-    this.#undo.push(this.#current());
+    to.push(this.#current());
     this.#restore(snapshot);
     return true;
   }

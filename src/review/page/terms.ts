@@ -10,7 +10,7 @@
 import type { CodeView, SourcePart, TermView } from '../api.js';
 import { chipElement } from './chips.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { sourceLanguage, t } from './i18n.js';
 
 const tooltipId = 'term-tooltip';
 let tooltip: HTMLDivElement | undefined;
@@ -74,7 +74,7 @@ export function installTermTooltip(container: HTMLElement): void {
 
 function fill(term: TermView): void {
   if (!tooltip) return;
-  const rows: HTMLElement[] = [h('div', { class: 'tip-head' }, h('strong', { lang: 'pl' }, term.term))];
+  const rows: HTMLElement[] = [h('div', { class: 'tip-head' }, h('strong', { lang: sourceLanguage() }, term.term))];
   if (term.dnt) rows.push(h('div', { class: 'tip-dnt' }, t('term.dnt')));
   if (term.preferred.length) {
     rows.push(h('div', {}, h('span', { class: 'tip-label' }, t('term.preferred')), ' ', h('span', { class: 'tip-preferred' }, term.preferred.join(', '))));
