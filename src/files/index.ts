@@ -43,8 +43,14 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export function writeFileAtomicNow(file: string, data: string | Uint8Array): void {
   const temporary = temporaryNameOf(file);
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temporary, data);
+    // The folder is made only when it is missing: asking every time cost a system call a file.
+    try {
+      writeFileSync(temporary, data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(temporary, data);
+    }
     renameSync(temporary, file);
   } catch (error) {
     try {

@@ -102,7 +102,7 @@ export function extractDocument(source: string, options: ExtractOptions = {}): E
 export function extractFromTree(tree: Root, source: string, options: ExtractOptions = {}): ExtractedDocument {
   const builder = new DocumentBuilder(source, options);
   try {
-    builder.visit(tree, []);
+    builder.visit(tree);
   } catch (error) {
     throw asTooComplex(error, builder.line, options.file);
   }
@@ -154,7 +154,7 @@ class DocumentBuilder {
     return { sourceHash: this.#sourceHash ?? hashSource(this.#source), meta: this.meta, units: this.units, segments: this.segments };
   }
 
-  visit(node: Nodes, ancestors: readonly Nodes[]): void {
+  visit(node: Nodes): void {
     if ('position' in node && node.position !== undefined) this.line = node.position.start.line;
     switch (node.type) {
       case 'yaml':
@@ -176,8 +176,7 @@ class DocumentBuilder {
         break;
     }
     if ('children' in node) {
-      const next = [...ancestors, node];
-      for (const child of node.children) this.visit(child, next);
+      for (const child of node.children) this.visit(child);
     }
   }
 
@@ -313,13 +312,13 @@ class DocumentBuilder {
 
   /** Cut the unit's items into sentences and the whitespace between them. */
   #pieces(items: readonly Item[], codes: readonly InlineCode[]): Piece[] {
-    const { flat, starts, depth } = flatten(items);
+    const { flat, values, starts, depth } = flatten(items);
     const spans = mergeInsidePairs(splitSentences(flat, this.#lang), flat, depth);
     const pieces: Piece[] = [];
     let cursor = 0;
     for (const span of spans) {
       if (span.start > cursor) pieces.push({ gap: flat.slice(cursor, span.start) });
-      const slice = sliceItems(items, starts, span.start, span.end);
+      const slice = sliceItems(items, values, starts, span.start, span.end);
       const { tagged, kinds, codeMap } = renderSegment(slice, codes);
       pieces.push({ segment: this.#segment(tagged, kinds, 'text', () => lineAt(items, starts, span.start) ?? this.line), codes: codeMap });
       cursor = span.end;
@@ -399,27 +398,30 @@ function dataOf(node: PhrasingContent): NodeData {
   return data;
 }
 
-function flatten(items: readonly Item[]): { flat: string; starts: number[]; depth: Int16Array } {
-  let flat = '';
+/**
+ * The unit's text as one string, codes as one placeholder each: `values` are the items' parts
+ * of it (text with its line breaks as spaces), `starts` where each begins, and `depth[i]` the
+ * paired codes open just before position `i`.
+ */
+function flatten(items: readonly Item[]): { flat: string; values: string[]; starts: number[]; depth: Int16Array } {
+  const values: string[] = [];
   const starts: number[] = [];
+  let flat = '';
   for (const item of items) {
+    const value = item.type === 'text' ? normalizeSpace(item.value) : placeholder;
     starts.push(flat.length);
-    flat += item.type === 'text' ? normalizeSpace(item.value) : placeholder;
+    values.push(value);
+    flat += value;
   }
-  // depth[i]: paired codes open just before flat position i.
+  // A code's placeholder opens (or closes) its pair for every position after it.
   const depth = new Int16Array(flat.length + 1);
-  let d = 0;
-  let itemIndex = 0;
-  for (let position = 0; position <= flat.length; position++) {
-    while (itemIndex < items.length && (starts[itemIndex] ?? 0) < position) {
-      const item = items[itemIndex];
-      if (item?.type === 'open') d += 1;
-      else if (item?.type === 'close') d -= 1;
-      itemIndex += 1;
-    }
-    depth[position] = d;
-  }
-  return { flat, starts, depth };
+  items.forEach((item, index) => {
+    const after = (starts[index] ?? 0) + 1;
+    if (item.type === 'open') depth[after] = (depth[after] ?? 0) + 1;
+    else if (item.type === 'close') depth[after] = (depth[after] ?? 0) - 1;
+  });
+  for (let position = 1; position < depth.length; position++) depth[position] = (depth[position] ?? 0) + (depth[position - 1] ?? 0);
+  return { flat, values, starts, depth };
 }
 
 /** Join sentences whose boundary falls inside a paired code, or whose gap is not whitespace. */
@@ -443,20 +445,30 @@ function mergeInsidePairs(
   return merged;
 }
 
-/** The items between two flat offsets, text items cut at the edges. */
-function sliceItems(items: readonly Item[], starts: readonly number[], from: number, to: number): Item[] {
+/** The items between two flat offsets (`values` and `starts` as `flatten` gives them), text items cut at the edges. */
+function sliceItems(items: readonly Item[], values: readonly string[], starts: readonly number[], from: number, to: number): Item[] {
+  // The last item starting at or before `from`: items before it end before the span.
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if ((starts[middle] ?? 0) <= from) low = middle;
+    else high = middle - 1;
+  }
   const out: Item[] = [];
-  items.forEach((item, index) => {
+  for (let index = low; index < items.length; index++) {
+    const item = items[index];
     const start = starts[index] ?? 0;
+    if (item === undefined || start >= to) break;
     if (item.type !== 'text') {
-      if (start >= from && start < to) out.push(item);
-      return;
+      if (start >= from) out.push(item);
+      continue;
     }
-    const value = normalizeSpace(item.value);
+    const value = values[index] ?? '';
     const end = start + value.length;
-    if (end <= from || start >= to) return;
+    if (end <= from) continue;
     out.push({ type: 'text', value: value.slice(Math.max(0, from - start), Math.min(value.length, to - start)) });
-  });
+  }
   return out;
 }
 

@@ -106,7 +106,7 @@ export class TaggedSourceError extends Error {
  * Hansa writer produces such text). Throws `TaggedSourceError` for markup other than codes
  * and for unbalanced `<pc>`.
  */
-function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => void): void {
+function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => void, wordsOnly = false): void {
   const table = characterClasses();
   const length = tagged.length;
   let depth = 0;
@@ -136,11 +136,11 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       if (code === undefined) throw new TaggedSourceError(`markup other than <pc>/<ph> codes at ${at}`);
       if (code.charCodeAt(1) === 0x2f /* / */) {
         if (--depth < 0) throw new TaggedSourceError(`unbalanced </pc> at ${at}`);
-        visit(closeToken, TokenKind.code);
+        if (!wordsOnly) visit(closeToken, TokenKind.code);
       } else if (code.charCodeAt(2) === 0x63 /* c */) {
         depth++;
-        visit(openToken, TokenKind.code);
-      } else visit(standaloneToken, TokenKind.code);
+        if (!wordsOnly) visit(openToken, TokenKind.code);
+      } else if (!wordsOnly) visit(standaloneToken, TokenKind.code);
       at += code.length;
       continue;
     }
@@ -150,7 +150,8 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       if (entity !== undefined) {
         const character = namedEntities[entity] ?? String.fromCodePoint(entity.charCodeAt(2) === 0x78 ? Number.parseInt(entity.slice(3, -1), 16) : Number.parseInt(entity.slice(2, -1), 10));
         const kind = classOfCharacter(character);
-        if (kind !== space) visit(character, kind === wordPart ? TokenKind.word : TokenKind.punctuation);
+        if (kind === wordPart) visit(character, TokenKind.word);
+        else if (kind !== space && !wordsOnly) visit(character, TokenKind.punctuation);
         at += entity.length;
         continue;
       }
@@ -164,7 +165,7 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       at = end;
       continue;
     }
-    if (kind !== space) visit(tagged.slice(at, at + width), TokenKind.punctuation);
+    if (kind !== space && !wordsOnly) visit(tagged.slice(at, at + width), TokenKind.punctuation);
     at += width;
   }
   if (depth !== 0) throw new TaggedSourceError('unbalanced <pc>');
@@ -180,7 +181,14 @@ export function lowerCase(word: string, language: string): string {
 
 /** The form a word is grouped under: lower case, diacritics gone (`Źródło` → `zrodlo`). */
 export function foldWord(word: string, language: string): string {
-  return lowerCase(word, language).normalize('NFD').replace(marks, '').replace(/ł/g, 'l');
+  const lower = lowerCase(word, language);
+  // Most words are ASCII, and so their lower case (Turkish `ı` included): nothing to decompose.
+  return isAscii(word) ? lower : lower.normalize('NFD').replace(marks, '').replace(/ł/g, 'l');
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /**
@@ -202,6 +210,15 @@ export function foldedWords(tagged: string, language: string, folds: Map<string,
     words.push(folded);
   });
   return words;
+}
+
+/**
+ * Call `visit` with each word token of tagged text, in order, as `foldedWords` reads them but
+ * not folded: punctuation and codes are passed over without being cut out of the text.
+ * Throws `TaggedSourceError` as `foldedWords` does.
+ */
+export function forEachWord(tagged: string, visit: (word: string) => void): void {
+  scanTokens(tagged, visit, true);
 }
 
 /** A source as the index keeps it: token ids of the table, and its sorted occurrence keys. */

@@ -19,7 +19,7 @@
  * 3. Integers only: sum ≥ α is tested as 20·t·sum ≥ 20·t·N − (100 − t)·W, exact for the
  *    integer thresholds of the config; any other threshold lets every document through.
  */
-import { foldedWords, TaggedSourceError, TokenTable, weights } from './fuzzy.js';
+import { foldedWords, foldWord, forEachWord, TaggedSourceError, TokenTable, weights } from './fuzzy.js';
 
 /** FNV-1a, 32 bits, over the UTF-16 code units of a folded word. */
 export function wordHash(folded: string): number {
@@ -36,16 +36,24 @@ export function wordHash(folded: string): number {
  * `undefined` when one of them cannot be tokenized.
  */
 export function wordSignature(sources: Iterable<string>, language: string): Uint32Array | undefined {
-  const folds = new Map<string, string>();
-  const distinct = new Set<string>();
+  // Each distinct word token is folded and hashed once: a document's sources repeat most of
+  // their words, and extraction makes a signature of every document it parses.
+  const hashOf = new Map<string, number>();
+  const hashes = new Set<number>();
+  const add = (word: string): void => {
+    let hash = hashOf.get(word);
+    if (hash === undefined) {
+      hash = wordHash(foldWord(word, language));
+      hashOf.set(word, hash);
+    }
+    hashes.add(hash);
+  };
   try {
-    for (const source of sources) for (const word of foldedWords(source, language, folds)) distinct.add(word);
+    for (const source of sources) forEachWord(source, add);
   } catch (error) {
     if (error instanceof TaggedSourceError) return undefined;
     throw error;
   }
-  const hashes = new Set<number>();
-  for (const word of distinct) hashes.add(wordHash(word));
   // A typed array sorts numerically without a comparator.
   return Uint32Array.from(hashes).sort();
 }

@@ -4,10 +4,12 @@
  * a batch in flight at once held every document of it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { extractFileNow, type ExtractContext } from './extract-file.js';
+import { ExtractBatch, type ExtractContext } from './extract-file.js';
 
 const context = workerData as ExtractContext;
 
 parentPort?.on('message', (batch: { files: readonly { file: string; known?: string }[] }) => {
-  parentPort?.postMessage(batch.files.map((item) => extractFileNow(item.file, context, item.known)));
+  const extracted = new ExtractBatch(context);
+  for (const item of batch.files) extracted.add(item.file, item.known);
+  parentPort?.postMessage(extracted.flush());
 });

@@ -176,7 +176,6 @@ export async function extractProject(project: Project, options: ExtractProjectOp
       }
     }),
   );
-  work.sort((a, b) => b.size - a.size);
 
   let done = outcomes.size;
   // Aborting ends the work at the next file: the workers are given nothing more.
@@ -196,8 +195,11 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   };
   const workers = Math.min(options.workers ?? configuredWorkers(project.config.workers), work.length);
   const bytes = work.reduce((sum, item) => sum + item.size, 0);
-  if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work, context, workers, report, stopped);
-  else await extractInOrder(work, context, report, stopped);
+  // Workers take the biggest files first, so none is left with a long tail; one thread takes
+  // them in path order, which on the bench's 565 articles parsed 0.2–0.8 s faster than
+  // biggest first (V8 sizes its young generation from what survived so far).
+  if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work.sort((a, b) => b.size - a.size), context, workers, report, stopped);
+  else await extractInOrder(work.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), context, report, stopped);
   options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
@@ -362,7 +364,7 @@ export function autoWorkers(cores: number): number {
 
 /**
  * One file after another on this thread, each read, parsed and written without awaiting
- * anything (`extractFileNow`): on the bench's 565 articles, the same run awaiting each read
+ * anything (`ExtractBatch`): on the bench's 565 articles, the same run awaiting each read
  * and write took 11.3–11.7 s where extracting the texts in memory takes 9.4 s. The event
  * loop gets a turn every `yieldEveryMs`, so Ctrl-C and the progress bar are not held up.
  */
@@ -373,19 +375,23 @@ async function extractInOrder(
   stopped: () => boolean,
 ): Promise<void> {
   if (work.length === 0) return;
-  const { extractFileNow } = await parsing();
+  const { ExtractBatch } = await parsing();
+  const batch = new ExtractBatch(context);
   let turn = performance.now();
   for (const item of work) {
     if (stopped()) break;
     // A big article's tree is many times its size: it starts from a heap without the last
     // files' garbage, or V8 lets both pile up (peak RSS 308–321 → 200–211 MB on the bench corpus).
     if ((item.size ?? 0) >= bigFileBytes) collectGarbage();
-    report(extractFileNow(item.file, context, item.known));
+    batch.add(item.file, item.known);
+    if (batch.full) for (const outcome of batch.flush()) report(outcome);
     if (performance.now() - turn >= yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       turn = performance.now();
     }
   }
+  // Also when stopped: what was extracted is written and counted.
+  for (const outcome of batch.flush()) report(outcome);
 }
 
 /** A source from which extraction on the main thread collects garbage before parsing it. */
