@@ -180,9 +180,8 @@ class DocumentBuilder {
     }
   }
 
-  /** Add a segment; `lineOf` tells where it starts, asked only when it is refused. */
-  #segment(source: string, codeKinds: readonly CodeKind[], role: SegmentRole, lineOf: () => number): number {
-    const text = plainOf(source);
+  /** Add a segment, `source` as tagged text and `text` without codes and escapes; `lineOf` tells where it starts, asked only when it is refused. */
+  #segment(source: string, text: string, codeKinds: readonly CodeKind[], role: SegmentRole, lineOf: () => number): number {
     const limit = this.#limits.maxSegmentCharacters;
     if (text.length > limit) {
       // Refused, not cut: a cut inside a sentence (or inside a `<pc>`) would be translated as
@@ -208,7 +207,8 @@ class DocumentBuilder {
 
   #attribute(value: string | null | undefined, role: SegmentRole, line: number): number | undefined {
     if (value === null || value === undefined || !/\p{L}/u.test(value)) return undefined;
-    return this.#segment(escapeText(normalizeSpace(value)), [], role, () => line);
+    const text = normalizeSpace(value);
+    return this.#segment(escapeText(text), text, [], role, () => line);
   }
 
   #frontmatter(yamlText: string, offset: number | undefined, line: number | undefined): void {
@@ -319,8 +319,8 @@ class DocumentBuilder {
     for (const span of spans) {
       if (span.start > cursor) pieces.push({ gap: flat.slice(cursor, span.start) });
       const slice = sliceItems(items, values, starts, span.start, span.end);
-      const { tagged, kinds, codeMap } = renderSegment(slice, codes);
-      pieces.push({ segment: this.#segment(tagged, kinds, 'text', () => lineAt(items, starts, span.start) ?? this.line), codes: codeMap });
+      const { tagged, plain, kinds, codeMap } = renderSegment(slice, codes);
+      pieces.push({ segment: this.#segment(tagged, plain, kinds, 'text', () => lineAt(items, starts, span.start) ?? this.line), codes: codeMap });
       cursor = span.end;
     }
     if (cursor < flat.length) pieces.push({ gap: flat.slice(cursor) });
@@ -475,11 +475,12 @@ function sliceItems(items: readonly Item[], values: readonly string[], starts: r
 function renderSegment(
   items: readonly Item[],
   codes: readonly InlineCode[],
-): { tagged: string; kinds: CodeKind[]; codeMap: number[] } {
+): { tagged: string; plain: string; kinds: CodeKind[]; codeMap: number[] } {
   const local = new Map<number, number>();
   const codeMap: number[] = [];
   const kinds: CodeKind[] = [];
   let tagged = '';
+  let plain = '';
   const idOf = (code: number): number => {
     let id = local.get(code);
     if (id === undefined) {
@@ -491,23 +492,20 @@ function renderSegment(
     return id;
   };
   for (const item of items) {
-    if (item.type === 'text') tagged += escapeText(item.value);
-    else if (item.type === 'open') tagged += `<pc id="${idOf(item.code)}">`;
+    if (item.type === 'text') {
+      tagged += escapeText(item.value);
+      plain += item.value;
+    } else if (item.type === 'open') tagged += `<pc id="${idOf(item.code)}">`;
     else if (item.type === 'close') tagged += '</pc>';
     else tagged += `<ph id="${idOf(item.code)}"/>`;
   }
-  return { tagged, kinds, codeMap };
+  return { tagged, plain, kinds, codeMap };
 }
 
 /** Soft line breaks and the indentation around them read as one space. */
 export function normalizeSpace(value: string): string {
   return value.includes('\n') || value.includes('\r') ? value.replace(/[ \t]*\r?\n[ \t]*/g, ' ') : value;
 }
-
-function plainOf(tagged: string): string {
-  return tagged.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt);/g, (_, n: string) => (n === 'amp' ? '&' : n === 'lt' ? '<' : '>'));
-}
-
 
 function segmentId(tagged: string, kinds: readonly CodeKind[], role: SegmentRole): string {
   // The one-shot hash: a Hash object a segment cost more than the hashing itself.

@@ -106,7 +106,16 @@ export class TaggedSourceError extends Error {
  * Hansa writer produces such text). Throws `TaggedSourceError` for markup other than codes
  * and for unbalanced `<pc>`.
  */
-function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => void, wordsOnly = false): void {
+function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => void): void {
+  scanTokenSpans(tagged, (text, start, end, kind) => visit(text.slice(start, end), kind), false);
+}
+
+/**
+ * `scanTokens` without cutting tokens out: each is `text.slice(start, end)` (`text` is the
+ * tagged text, or the character an entity stands for, or a code's token). With `wordsOnly`,
+ * punctuation and codes are checked but not visited.
+ */
+function scanTokenSpans(tagged: string, visit: (text: string, start: number, end: number, kind: TokenKind) => void, wordsOnly: boolean): void {
   const table = characterClasses();
   const length = tagged.length;
   let depth = 0;
@@ -126,7 +135,7 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
         else if (next === surrogate && characterAt(tagged, end, table).kind === wordPart) end += 2;
         else break;
       }
-      visit(tagged.slice(at, end), TokenKind.word);
+      visit(tagged, at, end, TokenKind.word);
       at = end;
       continue;
     }
@@ -136,11 +145,11 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       if (code === undefined) throw new TaggedSourceError(`markup other than <pc>/<ph> codes at ${at}`);
       if (code.charCodeAt(1) === 0x2f /* / */) {
         if (--depth < 0) throw new TaggedSourceError(`unbalanced </pc> at ${at}`);
-        if (!wordsOnly) visit(closeToken, TokenKind.code);
+        if (!wordsOnly) visit(closeToken, 0, closeToken.length, TokenKind.code);
       } else if (code.charCodeAt(2) === 0x63 /* c */) {
         depth++;
-        if (!wordsOnly) visit(openToken, TokenKind.code);
-      } else if (!wordsOnly) visit(standaloneToken, TokenKind.code);
+        if (!wordsOnly) visit(openToken, 0, openToken.length, TokenKind.code);
+      } else if (!wordsOnly) visit(standaloneToken, 0, standaloneToken.length, TokenKind.code);
       at += code.length;
       continue;
     }
@@ -150,8 +159,8 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       if (entity !== undefined) {
         const character = namedEntities[entity] ?? String.fromCodePoint(entity.charCodeAt(2) === 0x78 ? Number.parseInt(entity.slice(3, -1), 16) : Number.parseInt(entity.slice(2, -1), 10));
         const kind = classOfCharacter(character);
-        if (kind === wordPart) visit(character, TokenKind.word);
-        else if (kind !== space && !wordsOnly) visit(character, TokenKind.punctuation);
+        if (kind === wordPart) visit(character, 0, character.length, TokenKind.word);
+        else if (kind !== space && !wordsOnly) visit(character, 0, character.length, TokenKind.punctuation);
         at += entity.length;
         continue;
       }
@@ -161,22 +170,19 @@ function scanTokens(tagged: string, visit: (token: string, kind: TokenKind) => v
       // A letter outside the BMP starts a word: scan it as one.
       let end = at + width;
       while (end < length && characterAt(tagged, end, table).kind === wordPart) end += characterAt(tagged, end, table).width;
-      visit(tagged.slice(at, end), TokenKind.word);
+      visit(tagged, at, end, TokenKind.word);
       at = end;
       continue;
     }
-    if (kind !== space && !wordsOnly) visit(tagged.slice(at, at + width), TokenKind.punctuation);
+    if (kind !== space && !wordsOnly) visit(tagged, at, at + width, TokenKind.punctuation);
     at += width;
   }
   if (depth !== 0) throw new TaggedSourceError('unbalanced <pc>');
 }
 
-/** Languages whose lower case differs from the default Unicode mapping (dotted and dotless i). */
-const specialCasing = new Set(['tr', 'az', 'lt']);
-
 /** Lower case in `language`: the default mapping (much faster) unless the language has its own. */
 export function lowerCase(word: string, language: string): string {
-  return specialCasing.has(language.slice(0, 2).toLowerCase()) ? word.toLocaleLowerCase(language) : word.toLowerCase();
+  return lowersAsciiPlainly(language) ? word.toLowerCase() : word.toLocaleLowerCase(language);
 }
 
 /** The form a word is grouped under: lower case, diacritics gone (`Źródło` → `zrodlo`). */
@@ -214,11 +220,19 @@ export function foldedWords(tagged: string, language: string, folds: Map<string,
 
 /**
  * Call `visit` with each word token of tagged text, in order, as `foldedWords` reads them but
- * not folded: punctuation and codes are passed over without being cut out of the text.
- * Throws `TaggedSourceError` as `foldedWords` does.
+ * neither folded nor cut out: the word is `text.slice(start, end)`. Punctuation and codes
+ * are passed over. Throws `TaggedSourceError` as `foldedWords` does.
  */
-export function forEachWord(tagged: string, visit: (word: string) => void): void {
-  scanTokens(tagged, visit, true);
+export function forEachWord(tagged: string, visit: (text: string, start: number, end: number) => void): void {
+  scanTokenSpans(tagged, visit, true);
+}
+
+/** Languages whose lower case differs from the default Unicode mapping (dotted and dotless i). */
+const specialCasing = new Set(['tr', 'az', 'lt']);
+
+/** Whether `language` lower-cases ASCII letters as the default mapping does (`I` → `i`, not Turkish `ı`). */
+export function lowersAsciiPlainly(language: string): boolean {
+  return !specialCasing.has(language.slice(0, 2).toLowerCase());
 }
 
 /** A source as the index keeps it: token ids of the table, and its sorted occurrence keys. */

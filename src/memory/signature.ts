@@ -19,7 +19,7 @@
  * 3. Integers only: sum ≥ α is tested as 20·t·sum ≥ 20·t·N − (100 − t)·W, exact for the
  *    integer thresholds of the config; any other threshold lets every document through.
  */
-import { foldedWords, foldWord, forEachWord, TaggedSourceError, TokenTable, weights } from './fuzzy.js';
+import { foldedWords, foldWord, forEachWord, lowersAsciiPlainly, TaggedSourceError, TokenTable, weights } from './fuzzy.js';
 
 /** FNV-1a, 32 bits, over the UTF-16 code units of a folded word. */
 export function wordHash(folded: string): number {
@@ -36,11 +36,29 @@ export function wordHash(folded: string): number {
  * `undefined` when one of them cannot be tokenized.
  */
 export function wordSignature(sources: Iterable<string>, language: string): Uint32Array | undefined {
-  // Each distinct word token is folded and hashed once: a document's sources repeat most of
-  // their words, and extraction makes a signature of every document it parses.
+  // Extraction makes a signature of every document it parses: an ASCII word is hashed in
+  // place (its folded form is its lower case), any other is cut out, folded and hashed once
+  // a document.
+  const plainAscii = lowersAsciiPlainly(language);
   const hashOf = new Map<string, number>();
   const hashes = new Set<number>();
-  const add = (word: string): void => {
+  const add = (text: string, start: number, end: number): void => {
+    if (plainAscii) {
+      let hash = 0x811c9dc5;
+      let at = start;
+      for (; at < end; at++) {
+        let unit = text.charCodeAt(at);
+        if (unit > 0x7f) break;
+        if (unit >= 0x41 && unit <= 0x5a) unit |= 0x20;
+        hash ^= unit;
+        hash = Math.imul(hash, 0x01000193);
+      }
+      if (at === end) {
+        hashes.add(hash >>> 0);
+        return;
+      }
+    }
+    const word = text.slice(start, end);
     let hash = hashOf.get(word);
     if (hash === undefined) {
       hash = wordHash(foldWord(word, language));

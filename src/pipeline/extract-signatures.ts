@@ -23,12 +23,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
-import { writeFileAtomic, type CacheRead } from '../files/index.js';
+import { writeFileAtomicNow, type CacheRead } from '../files/index.js';
 
 /** What the signatures in a file were made for. */
 export interface SignatureFileKey {
@@ -151,7 +150,9 @@ export function parseSignatureFile(bytes: Buffer, key: SignatureFileKey): CacheR
 export async function readSignatureFile(file: string, key: SignatureFileKey): Promise<CacheRead<SignatureRecords>> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    // Read and written without leaving the thread: the end of an extraction waits for them,
+    // and each await there let the run idle for milliseconds while the collector swept.
+    bytes = readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     return { status: 'damaged', reason: error instanceof Error ? error.message : String(error) };
@@ -208,7 +209,7 @@ export class SignatureStore {
       this.#changed = true;
     }
     if (!this.#changed) return;
-    await writeFileAtomic(this.#file, signatureFileBytes(this.#key, this.#records));
+    writeFileAtomicNow(this.#file, signatureFileBytes(this.#key, this.#records));
     this.#changed = false;
   }
 }

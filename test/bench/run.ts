@@ -61,13 +61,23 @@ function runChild(mode: string): ChildResult & { processSeconds: number } {
 
 /** The fastest of `count` fresh processes of a mode; its peak RSS is the highest seen. */
 function bestOf(mode: string, count: number): ChildResult & { processSeconds: number } {
-  const results = Array.from({ length: count }, () => runChild(mode));
-  const best = results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  return {
-    ...best,
-    runs: results.map((result) => result.seconds),
-    maxRssKB: Math.max(...results.map((result) => result.maxRssKB)),
-  };
+  const [best] = bestOfEach([mode], count);
+  if (best === undefined) throw new Error(`bench: no run of ${mode}`);
+  return best;
+}
+
+/**
+ * `bestOf` for modes that are compared with each other, their processes taken in turns
+ * (a, b, a, b …): this shared machine slows down and speeds up by ±20 % for minutes at a
+ * time, and a slow stretch falling on all the runs of one mode alone skewed their ratio.
+ */
+function bestOfEach(modes: readonly string[], count: number): (ChildResult & { processSeconds: number })[] {
+  const results = modes.map(() => [] as (ChildResult & { processSeconds: number })[]);
+  for (let round = 0; round < count; round++) modes.forEach((mode, index) => results[index]?.push(runChild(mode)));
+  return results.map((runs) => {
+    const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return { ...best, runs: runs.map((result) => result.seconds), maxRssKB: Math.max(...runs.map((result) => result.maxRssKB)) };
+  });
 }
 
 function commandExists(command: string): boolean {
@@ -171,8 +181,8 @@ async function main(): Promise<void> {
   // Cold work is compared with a cold parse: each is a single pass in a fresh process
   // (start-up, module loading and JIT warm-up included on both sides), best of several
   // processes, since this shared 2-core machine's timings swing by ±20 %.
-  const parse = bestOf('parse', 3);
-  const cold1 = bestOf('cold-1', 3); // as many fresh processes as the parse it is compared with
+  const [parse, cold1] = bestOfEach(['parse', 'cold-1'], 3);
+  if (parse === undefined || cold1 === undefined) throw new Error('bench: no parse or cold run');
   const coldN = bestOf('cold-auto', 2);
   const warm = runChild('warm');
   const change = runChild('change');
@@ -195,7 +205,7 @@ async function main(): Promise<void> {
   const rssLimitKB = 300 * 1024;
   const rows: Row[] = [
     { label: 'corpus', value: `${files.length} files, ${(bytes / MB).toFixed(2)} MB` },
-    { label: 'bare remark parse, 1 thread (best of 3 fresh processes)', value: `${s(parse.seconds)}, ${mbps(bytes, parse.seconds)}, ${cpu(parse, bestIndex(parse))} (runs ${parse.runs.map((run) => run.toFixed(2)).join(', ')} s)` },
+    { label: 'bare remark parse, 1 thread (best of 3 fresh processes, in turns with the cold run)', value: `${s(parse.seconds)}, ${mbps(bytes, parse.seconds)}, ${cpu(parse, bestIndex(parse))} (runs ${parse.runs.map((run) => run.toFixed(2)).join(', ')} s)` },
     {
       label: 'cold extract, workers: 1',
       value: `${s(cold1.seconds)}, ${mbps(bytes, cold1.seconds)}, ${cpu(cold1)}, ×${ratio1.toFixed(2)} of parse (runs ${cold1.runs.map((run) => run.toFixed(2)).join(', ')} s)`,
