@@ -22,6 +22,7 @@ import { countWords } from './words.js';
 import { createHash, hash } from 'node:crypto';
 import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, TableCell } from 'mdast';
 import { InputError } from '../errors/index.js';
+import { isSpace } from '../segment/chars.js';
 import { splitSentences } from '../segment/index.js';
 import { readFrontmatter } from './frontmatter.js';
 import { defaultMarkdownLimits, inlineMarkers, measureNesting, type MarkdownLimits } from './limits.js';
@@ -312,8 +313,8 @@ class DocumentBuilder {
 
   /** Cut the unit's items into sentences and the whitespace between them. */
   #pieces(items: readonly Item[], codes: readonly InlineCode[]): Piece[] {
-    const { flat, values, starts, depth } = flatten(items);
-    const spans = mergeInsidePairs(splitSentences(flat, this.#lang), flat, depth);
+    const { flat, values, starts } = flatten(items);
+    const spans = mergeInsidePairs(splitSentences(flat, this.#lang), flat, openPairs(items, starts));
     const pieces: Piece[] = [];
     let cursor = 0;
     for (const span of spans) {
@@ -386,8 +387,9 @@ function isAutolink(url: string, children: readonly PhrasingContent[]): boolean 
 /** A node's attributes, children and position left out; autolinks keep their text. */
 function dataOf(node: PhrasingContent): NodeData {
   const data: Record<string, string | number | boolean | null> = { type: node.type };
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
     if (key === 'children' || key === 'position' || key === 'data' || key === 'type') continue;
+    const value: unknown = (node as unknown as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) data[key] = value;
   }
@@ -400,10 +402,9 @@ function dataOf(node: PhrasingContent): NodeData {
 
 /**
  * The unit's text as one string, codes as one placeholder each: `values` are the items' parts
- * of it (text with its line breaks as spaces), `starts` where each begins, and `depth[i]` the
- * paired codes open just before position `i`.
+ * of it (text with its line breaks as spaces), and `starts` where each begins.
  */
-function flatten(items: readonly Item[]): { flat: string; values: string[]; starts: number[]; depth: Int16Array } {
+function flatten(items: readonly Item[]): { flat: string; values: string[]; starts: number[] } {
   const values: string[] = [];
   const starts: number[] = [];
   let flat = '';
@@ -413,29 +414,38 @@ function flatten(items: readonly Item[]): { flat: string; values: string[]; star
     values.push(value);
     flat += value;
   }
-  // A code's placeholder opens (or closes) its pair for every position after it.
-  const depth = new Int16Array(flat.length + 1);
-  items.forEach((item, index) => {
-    const after = (starts[index] ?? 0) + 1;
-    if (item.type === 'open') depth[after] = (depth[after] ?? 0) + 1;
-    else if (item.type === 'close') depth[after] = (depth[after] ?? 0) - 1;
-  });
-  for (let position = 1; position < depth.length; position++) depth[position] = (depth[position] ?? 0) + (depth[position - 1] ?? 0);
-  return { flat, values, starts, depth };
+  return { flat, values, starts };
 }
 
-/** Join sentences whose boundary falls inside a paired code, or whose gap is not whitespace. */
+/**
+ * How many paired codes are open just before a flat position, asked for positions that never
+ * decrease: a code's placeholder opens (or closes) its pair for every position after it.
+ * (An array of every position's depth, made for every unit, cost more than the asking.)
+ */
+function openPairs(items: readonly Item[], starts: readonly number[]): (position: number) => number {
+  let index = 0;
+  let depth = 0;
+  return (position) => {
+    for (; index < items.length && (starts[index] ?? 0) < position; index++) {
+      const type = items[index]?.type;
+      if (type === 'open') depth += 1;
+      else if (type === 'close') depth -= 1;
+    }
+    return depth;
+  };
+}
+
+/** Join sentences whose boundary falls inside a paired code (`depthAt`: `openPairs`), or whose gap is not whitespace. */
 function mergeInsidePairs(
   spans: readonly { start: number; end: number }[],
   flat: string,
-  depth: Int16Array,
+  depthAt: (position: number) => number,
 ): { start: number; end: number }[] {
   const merged: { start: number; end: number }[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
     if (previous !== undefined) {
-      const gap = flat.slice(previous.end, span.start);
-      if ((depth[span.start] ?? 0) > 0 || /\S/u.test(gap)) {
+      if (depthAt(span.start) > 0 || !blank(flat, previous.end, span.start)) {
         previous.end = span.end;
         continue;
       }
@@ -443,6 +453,12 @@ function mergeInsidePairs(
     merged.push({ start: span.start, end: span.end });
   }
   return merged;
+}
+
+/** Whether `text` holds only whitespace (as `\s` reads it) from `from` to `to`. */
+function blank(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!isSpace(text.charCodeAt(at))) return false;
+  return true;
 }
 
 /** The items between two flat offsets (`values` and `starts` as `flatten` gives them), text items cut at the edges. */
