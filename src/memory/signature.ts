@@ -38,10 +38,20 @@ export function wordHash(folded: string): number {
 export function wordSignature(sources: Iterable<string>, language: string): Uint32Array | undefined {
   // Extraction makes a signature of every document it parses: an ASCII word is hashed in
   // place (its folded form is its lower case), any other is cut out, folded and hashed once
-  // a document.
+  // a document. Hashes gather in a typed array, sorted and made distinct at the end: in a
+  // set, most 32-bit hashes were numbers the collector had to allocate and sweep.
   const plainAscii = lowersAsciiPlainly(language);
   const hashOf = new Map<string, number>();
-  const hashes = new Set<number>();
+  let hashes = new Uint32Array(1024);
+  let count = 0;
+  const push = (hash: number): void => {
+    if (count === hashes.length) {
+      const grown = new Uint32Array(hashes.length * 2);
+      grown.set(hashes);
+      hashes = grown;
+    }
+    hashes[count++] = hash;
+  };
   const add = (text: string, start: number, end: number): void => {
     if (plainAscii) {
       let hash = 0x811c9dc5;
@@ -53,10 +63,7 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
         hash ^= unit;
         hash = Math.imul(hash, 0x01000193);
       }
-      if (at === end) {
-        hashes.add(hash >>> 0);
-        return;
-      }
+      if (at === end) return push(hash >>> 0);
     }
     const word = text.slice(start, end);
     let hash = hashOf.get(word);
@@ -64,7 +71,7 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
       hash = wordHash(foldWord(word, language));
       hashOf.set(word, hash);
     }
-    hashes.add(hash);
+    push(hash);
   };
   try {
     for (const source of sources) forEachWord(source, add);
@@ -73,7 +80,10 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
     throw error;
   }
   // A typed array sorts numerically without a comparator.
-  return Uint32Array.from(hashes).sort();
+  const sorted = hashes.subarray(0, count).sort();
+  let distinct = 0;
+  for (let at = 0; at < count; at++) if (at === 0 || sorted[at] !== sorted[at - 1]) sorted[distinct++] = sorted[at] ?? 0;
+  return sorted.slice(0, distinct);
 }
 
 /**

@@ -154,7 +154,7 @@ function failedOutcome(file: string, error: unknown): FileOutcome {
  */
 export class ExtractBatch {
   readonly #context: ExtractContext;
-  readonly #entries: { outcome: FileOutcome; document?: { file: string; data: string } }[] = [];
+  readonly #entries: { outcome: FileOutcome; document?: { file: string; data: Buffer } }[] = [];
   #characters = 0;
 
   constructor(context: ExtractContext) {
@@ -163,9 +163,11 @@ export class ExtractBatch {
 
   /** Extract `file` (`known`: the hash the cache holds for it); its outcome comes with the batch's. */
   add(file: string, known?: string): void {
-    let document: { file: string; data: string } | undefined;
+    let document: { file: string; data: Buffer } | undefined;
     const outcome = extractFileNow(file, this.#context, known, (cached, data) => {
-      document = { file: cached, data };
+      // Held as UTF-8 outside the heap: a waiting string was copied by every collection of
+      // the young generation it lived through.
+      document = { file: cached, data: Buffer.from(data) };
     });
     this.#entries.push(document === undefined ? { outcome } : { outcome, document });
     this.#characters += document?.data.length ?? 0;
