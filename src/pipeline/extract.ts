@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomicNow, type SkippedLink } from '../files/index.js';
-import { collectGarbage, releaseMemory } from '../files/heap.js';
+import { releaseMemory } from '../files/heap.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { ExtractContext, FileOutcome } from './extract-file.js';
 import type { SignatureStore } from './extract-signatures.js';
@@ -196,11 +196,9 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   const workers = Math.min(options.workers ?? configuredWorkers(project.config.workers), work.length);
   const bytes = work.reduce((sum, item) => sum + item.size, 0);
   // Workers take the biggest files first, so none is left with a long tail. One thread takes
-  // the big files first and then the rest in path order: on the bench's 565 articles, all of
-  // them biggest first took 0.5–1 s longer (the collector works harder), and all in path
-  // order took peak RSS from 220 to 275 MB (a big tree met a heap grown by the small files).
+  // them as `extractInOrder` says why.
   if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work.sort((a, b) => b.size - a.size), context, workers, report, stopped);
-  else await extractInOrder(work.sort(bigFirstThenByPath), context, report, stopped);
+  else await extractInOrder(work.sort(smallByPathThenBig), context, report, stopped);
   options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
@@ -368,6 +366,7 @@ export function autoWorkers(cores: number): number {
  * anything (`ExtractBatch`): on the bench's 565 articles, the same run awaiting each read
  * and write took 11.3–11.7 s where extracting the texts in memory takes 9.4 s. The event
  * loop gets a turn every `yieldEveryMs`, so Ctrl-C and the progress bar are not held up.
+ * The order of `work` matters for speed and memory: small files by path, then the big ones.
  */
 async function extractInOrder(
   work: readonly { file: string; known?: string; size?: number }[],
@@ -382,8 +381,13 @@ async function extractInOrder(
   for (const item of work) {
     if (stopped()) break;
     // A big article's tree is many times its size: it starts from a heap without the last
-    // files' garbage, or V8 lets both pile up (peak RSS 308–321 → 200–211 MB on the bench corpus).
-    if ((item.size ?? 0) >= bigFileBytes) collectGarbage();
+    // files' garbage, or V8 lets both pile up. The big ones come last (`smallByPathThenBig`):
+    // a collection asked for in the middle of a run slowed all the rest of it, as V8 then
+    // kept the heap small and collected far more often. On the bench's 565 articles (best
+    // and median of 4–8 fresh processes each): no collection 8.2 / 8.5 s at 309 MB peak RSS;
+    // big files first, a collection before each 9.2 / 9.5 s at 217 MB; big files last, a
+    // collection giving memory back before each 7.7–7.9 / 8.1–8.3 s at 238–242 MB.
+    if ((item.size ?? 0) >= bigFileBytes) releaseMemory();
     batch.add(item.file, item.known);
     if (batch.full) for (const outcome of batch.flush()) report(outcome);
     if (performance.now() - turn >= yieldEveryMs) {
@@ -398,10 +402,10 @@ async function extractInOrder(
 /** A source from which extraction on the main thread collects garbage before parsing it. */
 const bigFileBytes = 128 * 1024;
 
-/** Big files (`bigFileBytes`) first, the biggest first, then the others by path. */
-function bigFirstThenByPath(a: { file: string; size: number }, b: { file: string; size: number }): number {
+/** Files under `bigFileBytes` by path, then the big ones, the smallest of them first. */
+function smallByPathThenBig(a: { file: string; size: number }, b: { file: string; size: number }): number {
   const big = (item: { size: number }): number => (item.size >= bigFileBytes ? item.size : 0);
-  return big(b) - big(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return big(a) - big(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }
 
 /** How long extraction on the main thread holds it before letting signals and timers through. */
