@@ -215,8 +215,9 @@ async function main(): Promise<void> {
     {
       label: `cold extract, workers: auto (${coldN.workers ?? '?'})`,
       value: `${s(coldN.seconds)}, ${mbps(bytes, coldN.seconds)}, ${cpu(coldN)}, ×${ratioN.toFixed(2)} of parse`,
-      target: '< ×1.0',
-      ok: ratioN < 1,
+      // Parallel extraction beating one thread's bare parse needs workers: on two cores or
+      // fewer `auto` uses none (`autoWorkers`), and the row is the one-thread run again.
+      ...((coldN.workers ?? 1) > 1 ? { target: '< ×1.0', ok: ratioN < 1 } : { target: '(judged with workers)' }),
     },
     {
       label: 'warm re-run, nothing changed (best of 3)',
