@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomicNow, type SkippedLink } from '../files/index.js';
-import { releaseMemory } from '../files/heap.js';
+import { collectGarbage, releaseMemory } from '../files/heap.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { ExtractContext, FileOutcome } from './extract-file.js';
 import type { SignatureStore } from './extract-signatures.js';
@@ -198,7 +198,7 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   // Workers take the biggest files first, so none is left with a long tail. One thread takes
   // them as `extractInOrder` says why.
   if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work.sort((a, b) => b.size - a.size), context, workers, report, stopped);
-  else await extractInOrder(work.sort(smallByPathThenBig), context, report, stopped);
+  else await extractInOrder(work.sort(bigFirstThenByPath), context, report, stopped);
   options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
@@ -366,7 +366,7 @@ export function autoWorkers(cores: number): number {
  * anything (`ExtractBatch`): on the bench's 565 articles, the same run awaiting each read
  * and write took 11.3–11.7 s where extracting the texts in memory takes 9.4 s. The event
  * loop gets a turn every `yieldEveryMs`, so Ctrl-C and the progress bar are not held up.
- * The order of `work` matters for speed and memory: small files by path, then the big ones.
+ * The order of `work` matters for speed and memory: the big files first, then the others by path.
  */
 async function extractInOrder(
   work: readonly { file: string; known?: string; size?: number }[],
@@ -378,24 +378,17 @@ async function extractInOrder(
   const { ExtractBatch } = await parsing();
   const batch = new ExtractBatch(context);
   let turn = performance.now();
-  let parsedSince = 0;
   for (const item of work) {
     if (stopped()) break;
     const size = item.size ?? 0;
     // A big article's tree is many times its size: it starts from a heap without the last
-    // files' garbage, or V8 lets both pile up. The big ones come last (`smallByPathThenBig`):
-    // a collection asked for in the middle of a run slowed all the rest of it, as V8 then
-    // kept the heap small and collected far more often. On the bench's 565 articles (best
-    // and median of 4–8 fresh processes each): no collection 8.2 / 8.5 s at 309 MB peak RSS;
-    // big files first, a collection before each 9.2 / 9.5 s at 217 MB; big files last, a
-    // collection giving memory back before each 7.7–7.9 / 8.1–8.3 s at 238–242 MB.
-    // Without any, V8 lets the heap grow with the amount parsed (a cold run at 5,000 articles,
-    // 42.6 MB, peaked at 363 MB): a long run also collects after every `collectEveryBytes`.
-    if (size >= bigFileBytes || parsedSince >= collectEveryBytes) {
-      releaseMemory();
-      parsedSince = 0;
-    }
-    parsedSince += size;
+    // files' garbage, or V8 lets both pile up. The big ones come first (`bigFirstThenByPath`),
+    // each after a collection: V8 then keeps the heap small for the rest of the run, the
+    // stages after extraction included. Taking them last, with memory given back before each,
+    // extracted the bench's 565 articles faster (7.7–7.9 s against 9.2 s, best of 4–8
+    // processes) but left V8 a heap it let grow: a cold translate peaked at 315 MB at 960
+    // articles and 363–365 MB at 5,000, against 221 MB and 274 MB this way.
+    if (size >= bigFileBytes) collectGarbage();
     batch.add(item.file, item.known);
     if (batch.full) for (const outcome of batch.flush()) report(outcome);
     if (performance.now() - turn >= yieldEveryMs) {
@@ -410,13 +403,10 @@ async function extractInOrder(
 /** A source from which extraction on the main thread collects garbage before parsing it. */
 const bigFileBytes = 128 * 1024;
 
-/** Sources parsed on the main thread between two collections, at most. */
-const collectEveryBytes = 8 * 1024 * 1024;
-
-/** Files under `bigFileBytes` by path, then the big ones, the smallest of them first. */
-function smallByPathThenBig(a: { file: string; size: number }, b: { file: string; size: number }): number {
+/** Big files (`bigFileBytes`) first, the biggest first, then the others by path. */
+function bigFirstThenByPath(a: { file: string; size: number }, b: { file: string; size: number }): number {
   const big = (item: { size: number }): number => (item.size >= bigFileBytes ? item.size : 0);
-  return big(a) - big(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return big(b) - big(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }
 
 /** How long extraction on the main thread holds it before letting signals and timers through. */
