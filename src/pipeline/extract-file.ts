@@ -149,13 +149,13 @@ function failedOutcome(file: string, error: unknown): FileOutcome {
  * Files extracted one after another whose documents are written together, in bursts: on the
  * bench's 565 articles, writing each document as soon as it was made cost 0.25–0.6 s, the
  * same writes in bursts of 20 0.12–0.15 s (creating files back to back is cheaper for the
- * kernel than between long stretches of parsing). A batch holds at most `maxCharacters` of
- * documents; `full` says when to `flush` it.
+ * kernel than between long stretches of parsing). A batch holds about `maxBatchBytes` of
+ * documents or `maxBatchFiles` files; `full` says when to `flush` it.
  */
 export class ExtractBatch {
   readonly #context: ExtractContext;
   readonly #entries: { outcome: FileOutcome; document?: { file: string; data: Buffer } }[] = [];
-  #characters = 0;
+  #bytes = 0;
 
   constructor(context: ExtractContext) {
     this.#context = context;
@@ -170,17 +170,17 @@ export class ExtractBatch {
       document = { file: cached, data: Buffer.from(data) };
     });
     this.#entries.push(document === undefined ? { outcome } : { outcome, document });
-    this.#characters += document?.data.length ?? 0;
+    this.#bytes += document?.data.length ?? 0;
   }
 
   get full(): boolean {
-    return this.#characters >= maxBatchCharacters || this.#entries.length >= maxBatchFiles;
+    return this.#bytes >= maxBatchBytes || this.#entries.length >= maxBatchFiles;
   }
 
   /** Write the documents; the outcomes in the order added, a file whose document could not be written as its error. */
   flush(): FileOutcome[] {
     const entries = this.#entries.splice(0);
-    this.#characters = 0;
+    this.#bytes = 0;
     return entries.map(({ outcome, document }) => {
       if (document === undefined) return outcome;
       try {
@@ -193,8 +193,8 @@ export class ExtractBatch {
   }
 }
 
-/** What a batch of documents holds before it is written: some megabytes, a few dozen files. */
-const maxBatchCharacters = 4_000_000;
+/** What a batch of documents holds before it is written: some megabytes of UTF-8, a few dozen files. */
+const maxBatchBytes = 4_000_000;
 const maxBatchFiles = 32;
 
 /** Segments and words of a document. */
