@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { HansaError, InputError, type Finding } from '../errors/index.js';
 import { readCacheFile, realPathBelow, scanFiles, writeFileAtomicNow, type SkippedLink } from '../files/index.js';
-import { collectGarbage, releaseMemory } from '../files/heap.js';
+import { collectGarbage, limitHeapGrowth } from '../files/heap.js';
 import type { ExtractedDocument } from '../markdown/types.js';
 import type { ExtractContext, FileOutcome } from './extract-file.js';
 import type { SignatureStore } from './extract-signatures.js';
@@ -198,7 +198,7 @@ export async function extractProject(project: Project, options: ExtractProjectOp
   // Workers take the biggest files first, so none is left with a long tail. One thread takes
   // them as `extractInOrder` says why.
   if (workers > 1 && bytes >= 256 * 1024 && existsSync(workerFile)) await extractOnWorkers(work.sort((a, b) => b.size - a.size), context, workers, report, stopped);
-  else await extractInOrder(work.sort(bigFirstThenByPath), context, report, stopped);
+  else await extractInOrder(work.sort(byPathBigLast), context, report, stopped);
   options.signal?.throwIfAborted();
 
   const sorted = files.map((file) => outcomes.get(file)).filter((outcome): outcome is FileOutcome => outcome !== undefined);
@@ -366,7 +366,7 @@ export function autoWorkers(cores: number): number {
  * anything (`ExtractBatch`): on the bench's 565 articles, the same run awaiting each read
  * and write took 11.3–11.7 s where extracting the texts in memory takes 9.4 s. The event
  * loop gets a turn every `yieldEveryMs`, so Ctrl-C and the progress bar are not held up.
- * The order of `work` matters for speed and memory: the big files first, then the others by path.
+ * The order of `work` matters for speed and memory: the others by path, then the big files.
  */
 async function extractInOrder(
   work: readonly { file: string; known?: string; size?: number }[],
@@ -377,36 +377,43 @@ async function extractInOrder(
   if (work.length === 0) return;
   const { ExtractBatch } = await parsing();
   const batch = new ExtractBatch(context);
+  let growth: { restore(): void } | undefined;
   let turn = performance.now();
-  for (const item of work) {
-    if (stopped()) break;
-    const size = item.size ?? 0;
-    // A big article's tree is many times its size: it starts from a heap without the last
-    // files' garbage, or V8 lets both pile up. The big ones come first (`bigFirstThenByPath`),
-    // each after a collection: V8 then keeps the heap small for the rest of the run, the
-    // stages after extraction included. Taking them last, with memory given back before each,
-    // extracted the bench's 565 articles faster (7.7–7.9 s against 9.2 s, best of 4–8
-    // processes) but left V8 a heap it let grow: a cold translate peaked at 315 MB at 960
-    // articles and 363–365 MB at 5,000, against 221 MB and 274 MB this way.
-    if (size >= bigFileBytes) collectGarbage();
-    batch.add(item.file, item.known);
-    if (batch.full) for (const outcome of batch.flush()) report(outcome);
-    if (performance.now() - turn >= yieldEveryMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      turn = performance.now();
+  try {
+    for (const item of work) {
+      if (stopped()) break;
+      // A big article's parse holds some hundred times its size at once (micromark's events,
+      // then the tree): 150 MB for a 390 KB one. V8's own growth factor, set by the thousands
+      // of small files before, let the heap pass 370 MB over the 24 big articles of a
+      // 5,000-article project; bounded to 50 % while they parse, 247 MB. They come last
+      // (`byPathBigLast`) so that the bound, and the work after big trees, spans only them:
+      // first, each after a forced collection as before, the bench's 565 articles took 8.0 s
+      // where this order takes 7.0 s (the parse alone: 5.9 s), at the same peak.
+      if (growth === undefined && (item.size ?? 0) >= bigFileBytes) growth = limitHeapGrowth(bigFileHeapGrowthPercent);
+      batch.add(item.file, item.known);
+      if (batch.full) for (const outcome of batch.flush()) report(outcome);
+      if (performance.now() - turn >= yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turn = performance.now();
+      }
     }
+  } finally {
+    growth?.restore();
   }
   // Also when stopped: what was extracted is written and counted.
   for (const outcome of batch.flush()) report(outcome);
 }
 
-/** A source from which extraction on the main thread collects garbage before parsing it. */
+/** A source whose parse on the main thread runs with the heap's growth bounded. */
 const bigFileBytes = 128 * 1024;
 
-/** Big files (`bigFileBytes`) first, the biggest first, then the others by path. */
-function bigFirstThenByPath(a: { file: string; size: number }, b: { file: string; size: number }): number {
+/** Heap growth after a collection while big files parse, in percent (25 %: 233 MB, 63.8 s at 5,000 articles; 50 %: 247 MB, 60.8 s). */
+const bigFileHeapGrowthPercent = 50;
+
+/** By path, the big files (`bigFileBytes`) last, the biggest last. */
+function byPathBigLast(a: { file: string; size: number }, b: { file: string; size: number }): number {
   const big = (item: { size: number }): number => (item.size >= bigFileBytes ? item.size : 0);
-  return big(b) - big(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return big(a) - big(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }
 
 /** How long extraction on the main thread holds it before letting signals and timers through. */
@@ -443,7 +450,7 @@ async function extractOnWorkers(
   const leftovers: { file: string; known?: string; size: number }[] = [];
   // The main thread waits while the workers run, so nothing would collect what starting up
   // left in its heap (some 40 MB resident at 5,000 articles, beside the workers' own heaps).
-  releaseMemory();
+  collectGarbage();
   await Promise.all(
     Array.from({ length: count }, async () => {
       const worker = new Worker(workerFile, { workerData: context, resourceLimits: workerHeap });
