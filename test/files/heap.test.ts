@@ -15,22 +15,18 @@ describe('collectGarbage', () => {
 });
 
 describe('limitHeapGrowth', () => {
-  it('bounds the growth until restored, and a tighter bound set before stays', () => {
+  it.each([
+    ['a looser bound inside a tighter one', 25, 50],
+    ['a tighter bound inside a looser one', 50, 25],
+  ])('%s: the tighter bound holds, and each restore puts back the one before', (_, outer, inner) => {
     expect(heapGrowth()).toBe(0);
-    const outer = limitHeapGrowth(25);
-    expect(heapGrowth()).toBe(25);
-    const inner = limitHeapGrowth(50);
-    expect(heapGrowth()).toBe(25);
-    inner.restore();
-    expect(heapGrowth()).toBe(25);
-    outer.restore();
-    expect(heapGrowth()).toBe(0);
-    const looser = limitHeapGrowth(50);
-    const tighter = limitHeapGrowth(25);
-    expect(heapGrowth()).toBe(25);
-    tighter.restore();
-    expect(heapGrowth()).toBe(50);
-    looser.restore();
+    const first = limitHeapGrowth(outer);
+    expect(heapGrowth()).toBe(outer);
+    const second = limitHeapGrowth(inner);
+    expect(heapGrowth()).toBe(Math.min(outer, inner));
+    second.restore();
+    expect(heapGrowth()).toBe(outer);
+    first.restore();
     expect(heapGrowth()).toBe(0);
   });
 });
