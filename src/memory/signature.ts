@@ -20,6 +20,7 @@
  *    integer thresholds of the config; any other threshold lets every document through.
  */
 import { foldedWords, foldWord, forEachWord, lowersAsciiPlainly, TaggedSourceError, TokenTable, weights } from './fuzzy.js';
+import { IntList } from './int-list.js';
 
 /** FNV-1a, 32 bits, over the UTF-16 code units of a folded word. */
 export function wordHash(folded: string): number {
@@ -42,16 +43,7 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
   // set, most 32-bit hashes were numbers the collector had to allocate and sweep.
   const plainAscii = lowersAsciiPlainly(language);
   const hashOf = new Map<string, number>();
-  let hashes = new Uint32Array(1024);
-  let count = 0;
-  const push = (hash: number): void => {
-    if (count === hashes.length) {
-      const grown = new Uint32Array(hashes.length * 2);
-      grown.set(hashes);
-      hashes = grown;
-    }
-    hashes[count++] = hash;
-  };
+  const hashes = new IntList();
   const add = (text: string, start: number, end: number): void => {
     if (plainAscii) {
       let hash = 0x811c9dc5;
@@ -63,7 +55,7 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
         hash ^= unit;
         hash = Math.imul(hash, 0x01000193);
       }
-      if (at === end) return push(hash >>> 0);
+      if (at === end) return hashes.push(hash);
     }
     const word = text.slice(start, end);
     let hash = hashOf.get(word);
@@ -71,7 +63,7 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
       hash = wordHash(foldWord(word, language));
       hashOf.set(word, hash);
     }
-    push(hash);
+    hashes.push(hash);
   };
   try {
     for (const source of sources) forEachWord(source, add);
@@ -80,9 +72,9 @@ export function wordSignature(sources: Iterable<string>, language: string): Uint
     throw error;
   }
   // A typed array sorts numerically without a comparator.
-  const sorted = hashes.subarray(0, count).sort();
+  const sorted = hashes.uint32View().sort();
   let distinct = 0;
-  for (let at = 0; at < count; at++) if (at === 0 || sorted[at] !== sorted[at - 1]) sorted[distinct++] = sorted[at] ?? 0;
+  for (let at = 0; at < sorted.length; at++) if (at === 0 || sorted[at] !== sorted[at - 1]) sorted[distinct++] = sorted[at] ?? 0;
   return sorted.slice(0, distinct);
 }
 

@@ -57,6 +57,7 @@ import { stateRank } from '../formats/types.js';
 import { parseTagged } from '../markdown/tagged.js';
 export { fuzzyScore } from './fuzzy.js';
 import { similarity, TaggedSourceError, tokenDistance, TokenTable, weights, type IndexedTokens, type TokenSequence } from './fuzzy.js';
+import { IntList } from './int-list.js';
 
 /** States a remembered translation can have: `initial` has no translation to remember. */
 export type MemoryState = 'translated' | 'reviewed' | 'final';
@@ -168,36 +169,6 @@ interface Variant {
   readonly context: string | undefined;
   /** Order of the add: higher is more recent. */
   readonly seq: number;
-}
-
-/**
- * An append-only list of integers in one typed array, doubled as it fills: the index keeps
- * the tokens and keys of all its sources in two of these instead of 200,000 small arrays.
- */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) this.#grow(this.length + 1);
-    this.data[this.length++] = value;
-  }
-
-  append(values: ArrayLike<number>): void {
-    if (this.length + values.length > this.data.length) this.#grow(this.length + values.length);
-    this.data.set(values, this.length);
-    this.length += values.length;
-  }
-
-  at(index: number): number {
-    return this.data[index] ?? 0;
-  }
-
-  #grow(needed: number): void {
-    const data = new Int32Array(Math.max(needed, 2 * this.data.length));
-    data.set(this.data.subarray(0, this.length));
-    this.data = data;
-  }
 }
 
 interface Candidate {
